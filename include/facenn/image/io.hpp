@@ -1,0 +1,231 @@
+// Loading and saving images (JPEG, PNG, BMP, GIF first frame, PNM) through stb.
+//
+// load_image never crashes on bad input and never decodes before the header has been checked:
+//   * missing file, directory, unreadable file ........ Status::IoError
+//   * empty file, unknown format, corrupt/truncated .... Status::DecodeError (stb's reason as message)
+//   * 0x0 / 0-width image ............................. Status::EmptyImage
+//   * header dimensions above LoadOptions limits ...... Status::ImageTooLarge (checked with
+//     stbi_info on the header, before any pixel buffer is allocated)
+// Every image is converted to RGB8: gray is replicated, alpha is dropped (not composited),
+// 16-bit samples are rounded to 8 bits (v * 255 / 65535, to nearest).
+// Error messages are static strings (stb's failure reasons are string literals too).
+#pragma once
+
+#include <cerrno>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <limits>
+#include <memory>
+#include <span>
+#include <cstring>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+#include <facenn/core/status.hpp>
+#include <facenn/image/detail/stb.hpp>
+#include <facenn/image/image.hpp>
+
+namespace facenn {
+
+struct LoadOptions {
+  int max_width = 16384;
+  int max_height = 16384;
+  std::int64_t max_pixels = std::int64_t{64} << 20;   // 67 M pixels = 201 MB of RGB8
+  std::int64_t max_file_bytes = std::int64_t{1} << 30;
+};
+
+namespace detail {
+
+struct StbFree {
+  void operator()(void* p) const noexcept { stbi_image_free(p); }
+};
+
+// stb's failure reason -> a Status. Reasons are the short strings stb passes to stbi__err.
+inline Status status_from_stb_reason(const char* reason) noexcept {
+  if (reason == nullptr) return Status::DecodeError;
+  const std::string_view r(reason);
+  if (r == "too large" || r == "outofmem") return Status::ImageTooLarge;
+  if (r == "0-pixel image" || r == "0 width" || r == "0 height" || r == "no header height")
+    return Status::EmptyImage;
+  return Status::DecodeError;
+}
+
+inline Result<std::vector<std::uint8_t>> read_file_bytes(const std::filesystem::path& path,
+                                                         std::int64_t max_bytes) {
+  std::error_code ec;
+  const auto st = std::filesystem::status(path, ec);
+  if (ec || !std::filesystem::exists(st)) return Error{Status::IoError, "cannot open file (no such file)"};
+  if (std::filesystem::is_directory(st)) return Error{Status::IoError, "is a directory, not an image file"};
+  if (!std::filesystem::is_regular_file(st)) return Error{Status::IoError, "not a regular file"};
+
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
+  if (!f) return Error{Status::IoError, "cannot open file (permission denied or unreadable)"};
+  std::vector<std::uint8_t> bytes;
+  const std::int64_t limit = max_bytes < std::numeric_limits<int>::max() ? max_bytes
+                                                                         : std::numeric_limits<int>::max();
+  std::uint8_t chunk[65536];
+  for (;;) {
+    const std::size_t n = std::fread(chunk, 1, sizeof chunk, f.get());
+    if (n > 0) {
+      if (static_cast<std::int64_t>(bytes.size() + n) > limit)
+        return Error{Status::ImageTooLarge, "file larger than LoadOptions::max_file_bytes"};
+      bytes.insert(bytes.end(), chunk, chunk + n);
+    }
+    if (n < sizeof chunk) {
+      if (std::ferror(f.get())) return Error{Status::IoError, "read error"};
+      break;
+    }
+  }
+  return bytes;
+}
+
+}  // namespace detail
+
+// Decodes an encoded image (file contents) held in memory.
+inline Result<Image> decode_image(std::span<const std::uint8_t> encoded, const LoadOptions& opt = {}) {
+  if (encoded.empty()) return Error{Status::DecodeError, "empty file"};
+  if (encoded.size() > static_cast<std::size_t>(std::numeric_limits<int>::max()))
+    return Error{Status::ImageTooLarge, "encoded image larger than 2 GiB"};
+  const auto* bytes = reinterpret_cast<const stbi_uc*>(encoded.data());
+  const int len = static_cast<int>(encoded.size());
+
+  int w = 0, h = 0, comp = 0;
+  if (stbi_info_from_memory(bytes, len, &w, &h, &comp) == 0) {
+    const char* reason = stbi_failure_reason();
+    return Error{detail::status_from_stb_reason(reason), reason ? reason : "unknown image format"};
+  }
+  if (w <= 0 || h <= 0) return Error{Status::EmptyImage, "image has zero width or height"};
+  if (w > opt.max_width) return Error{Status::ImageTooLarge, "image wider than LoadOptions::max_width"};
+  if (h > opt.max_height) return Error{Status::ImageTooLarge, "image taller than LoadOptions::max_height"};
+  if (std::int64_t{w} * std::int64_t{h} > opt.max_pixels)
+    return Error{Status::ImageTooLarge, "image has more pixels than LoadOptions::max_pixels"};
+
+  Image img;
+  int dw = 0, dh = 0, dcomp = 0;
+  if (stbi_is_16_bit_from_memory(bytes, len) != 0) {
+    std::unique_ptr<stbi_us, detail::StbFree> px(
+        stbi_load_16_from_memory(bytes, len, &dw, &dh, &dcomp, kRgbChannels));
+    if (!px) {
+      const char* reason = stbi_failure_reason();
+      return Error{detail::status_from_stb_reason(reason), reason ? reason : "decode failed"};
+    }
+    if (dw != w || dh != h) return Error{Status::DecodeError, "header and pixel data disagree"};
+    img = Image(w, h);
+    std::uint8_t* out = img.data();
+    const std::size_t n = img.bytes().size();
+    for (std::size_t i = 0; i < n; ++i)
+      out[i] = static_cast<std::uint8_t>((static_cast<std::uint32_t>(px.get()[i]) + 128u) / 257u);
+  } else {
+    std::unique_ptr<stbi_uc, detail::StbFree> px(
+        stbi_load_from_memory(bytes, len, &dw, &dh, &dcomp, kRgbChannels));
+    if (!px) {
+      const char* reason = stbi_failure_reason();
+      return Error{detail::status_from_stb_reason(reason), reason ? reason : "decode failed"};
+    }
+    if (dw != w || dh != h) return Error{Status::DecodeError, "header and pixel data disagree"};
+    img = Image(w, h);
+    std::memcpy(img.data(), px.get(), img.bytes().size());
+  }
+  return img;
+}
+
+// Reads and decodes an image file into RGB8.
+inline Result<Image> load_image(const std::filesystem::path& path, const LoadOptions& opt = {}) {
+  auto bytes = detail::read_file_bytes(path, opt.max_file_bytes);
+  if (!bytes) return bytes.error();
+  return decode_image(*bytes, opt);
+}
+
+// ---- saving ---------------------------------------------------------------------------------------
+namespace detail {
+
+struct FileSink {
+  std::FILE* f = nullptr;
+  bool failed = false;
+  std::size_t written = 0;
+  static void write(void* ctx, void* data, int size) {
+    auto* s = static_cast<FileSink*>(ctx);
+    if (s->failed || size <= 0) return;
+    const auto n = static_cast<std::size_t>(size);
+    if (std::fwrite(data, 1, n, s->f) != n) s->failed = true;
+    s->written += n;
+  }
+};
+
+struct BufferSink {
+  std::vector<std::uint8_t>* out = nullptr;
+  static void write(void* ctx, void* data, int size) {
+    auto* s = static_cast<BufferSink*>(ctx);
+    if (size <= 0) return;
+    const auto* p = static_cast<const std::uint8_t*>(data);
+    s->out->insert(s->out->end(), p, p + size);
+  }
+};
+
+// stb_image_write wants tightly packed or strided rows; JPEG only packed. Packs when needed.
+inline const std::uint8_t* packed_pixels(ImageView img, std::vector<std::uint8_t>& tmp) {
+  const std::ptrdiff_t row = std::ptrdiff_t{img.width} * kRgbChannels;
+  if (img.stride == row) return img.data;
+  tmp.resize(static_cast<std::size_t>(row) * static_cast<std::size_t>(img.height));
+  for (int y = 0; y < img.height; ++y)
+    std::memcpy(tmp.data() + static_cast<std::size_t>(y) * static_cast<std::size_t>(row), img.row(y),
+                static_cast<std::size_t>(row));
+  return tmp.data();
+}
+
+enum class Format { Png, Jpg };
+
+template <class Sink>
+inline bool encode_to(Format fmt, ImageView img, int quality, Sink& sink) {
+  std::vector<std::uint8_t> tmp;
+  const std::uint8_t* px = packed_pixels(img, tmp);
+  if (fmt == Format::Png)
+    return stbi_write_png_to_func(&Sink::write, &sink, img.width, img.height, kRgbChannels, px,
+                                  img.width * kRgbChannels) != 0;
+  return stbi_write_jpg_to_func(&Sink::write, &sink, img.width, img.height, kRgbChannels, px,
+                                quality) != 0;
+}
+
+inline Result<std::size_t> save_image(const std::filesystem::path& path, ImageView img, Format fmt,
+                                      int quality) {
+  if (!img.valid()) return Error{Status::EmptyImage, "cannot save an empty image"};
+  if (img.width > (std::numeric_limits<int>::max() / kRgbChannels))
+    return Error{Status::ImageTooLarge, "image too wide to encode"};
+  if (fmt == Format::Jpg && (img.width > 65535 || img.height > 65535))
+    return Error{Status::ImageTooLarge, "JPEG is limited to 65535 pixels per side"};
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(path.c_str(), "wb"), &std::fclose);
+  if (!f) return Error{Status::IoError, "cannot open output file for writing"};
+  FileSink sink{f.get(), false, 0};
+  if (!encode_to(fmt, img, quality, sink)) return Error{Status::IoError, "image encoder failed"};
+  if (sink.failed) return Error{Status::IoError, "write error"};
+  std::FILE* raw = f.release();
+  if (std::fclose(raw) != 0) return Error{Status::IoError, "write error (close)"};
+  return sink.written;
+}
+
+}  // namespace detail
+
+// Saves as PNG (lossless). Returns the number of bytes written.
+inline Result<std::size_t> save_png(const std::filesystem::path& path, ImageView img) {
+  return detail::save_image(path, img, detail::Format::Png, 0);
+}
+
+// Saves as baseline JPEG, quality 1..100. Returns the number of bytes written.
+inline Result<std::size_t> save_jpg(const std::filesystem::path& path, ImageView img, int quality = 90) {
+  if (quality < 1 || quality > 100) return Error{Status::InvalidArgument, "JPEG quality must be in 1..100"};
+  return detail::save_image(path, img, detail::Format::Jpg, quality);
+}
+
+// Encodes to memory (PNG).
+inline Result<std::vector<std::uint8_t>> encode_png(ImageView img) {
+  if (!img.valid()) return Error{Status::EmptyImage, "cannot encode an empty image"};
+  std::vector<std::uint8_t> out;
+  detail::BufferSink sink{&out};
+  if (!detail::encode_to(detail::Format::Png, img, 0, sink)) return Error{Status::IoError, "PNG encoder failed"};
+  return out;
+}
+
+}  // namespace facenn
