@@ -1,8 +1,9 @@
 // Integer fixed-point primitives of the int8 arithmetic: facenn's numeric specification.
 //
-// These follow the TensorFlow Lite quantization spec in its "classic" double-rounding form
-// (SaturatingRoundingDoublingHighMul followed by RoundingDivideByPOT, both rounding half away from
-// zero). One deliberate difference: a positive shift is applied with saturation instead of silent
+// These follow the TensorFlow Lite quantization spec in its "classic" double-rounding form:
+// SaturatingRoundingDoublingHighMul (round to nearest; its nudge + truncating division sends ties of
+// negative products toward zero, exactly as TFLite and gemmlowp do) followed by RoundingDivideByPOT
+// (round to nearest, ties away from zero). One deliberate difference: a positive shift is applied with saturation instead of silent
 // int32 overflow. docs/internal/contract.md restates the formulas; the converters' numpy emulation
 // (models/common/int8_ops.py) implements the same functions and is tested against these.
 //
@@ -18,7 +19,8 @@ namespace facenn::fixed_point {
 inline constexpr std::int32_t kInt32Min = std::numeric_limits<std::int32_t>::min();
 inline constexpr std::int32_t kInt32Max = std::numeric_limits<std::int32_t>::max();
 
-// round(a * b / 2^31), rounding half away from zero, saturating the single overflow case.
+// a * b / 2^31 rounded to nearest (ties: positive up, negative toward zero), saturating the single
+// overflow case INT32_MIN * INT32_MIN.
 constexpr std::int32_t saturating_rounding_doubling_high_mul(std::int32_t a, std::int32_t b) noexcept {
   if (a == kInt32Min && b == kInt32Min) return kInt32Max;
   const std::int64_t ab = std::int64_t{a} * std::int64_t{b};

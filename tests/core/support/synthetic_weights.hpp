@@ -133,7 +133,7 @@ struct SyntheticConvWeights {
   static constexpr FloatPtrArray filter_float{filter_float_arr.data(), filter_size};
   static constexpr auto bias_float_arr = [] {
     std::array<float, COUT> f{};
-    for (std::size_t c = 0; c < COUT; ++c) f[c] = static_cast<float>(bias[c] * InQ::scale * w_scale[c]);
+    for (std::size_t c = 0; c < COUT; ++c) f[c] = static_cast<float>(static_cast<double>(bias[c]) * InQ::scale * w_scale[c]);
     return f;
   }();
   static constexpr const float* bias_float = bias_float_arr.data();

@@ -1,0 +1,7 @@
+// EXPECT: Conv: the padding mode written in the model header differs from the converted graph's padding
+#include "../support/test_network.hpp"
+using namespace facenn;
+using namespace facenn::test;
+// w_conv1 was converted with SAME padding (bottom/right 1)
+using Bad = Network<TensorSpec<Int8, Shape<10, 12, 3>, tiny::q_in>, Conv<Int8, tiny::w_conv1, Stride<2>, Padding::Valid>>;
+constexpr auto bytes = Bad::arena_bytes;
