@@ -36,7 +36,7 @@ int main() {
     in.data[i] = static_cast<std::int8_t>(static_cast<int>(i % 251) - 125);
     fin.data[i] = static_cast<float>(in.data[i]) * 0.02f;
   }
-  (void)operator new(1);  // prove the counter works
+  operator delete(operator new(1));  // prove the counter works
   const long before = g_allocations.load();
   bool ok = N8{}.infer(in.view(), out.views(), arena) == Status::Ok;
   ok = ok && NF{}.infer(fin.view(), fout.views(), farena) == Status::Ok;
