@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
+#include <initializer_list>
 #include <limits>
 #include <memory>
 #include <span>
@@ -51,6 +52,19 @@ inline Status status_from_stb_reason(const char* reason) noexcept {
   if (r == "0-pixel image" || r == "0 width" || r == "0 height" || r == "no header height")
     return Status::EmptyImage;
   return Status::DecodeError;
+}
+
+// The magic numbers of the formats compiled in (see detail/stb.hpp).
+inline bool known_format(std::span<const std::uint8_t> b) noexcept {
+  auto starts = [&b](std::initializer_list<std::uint8_t> m) {
+    if (b.size() < m.size()) return false;
+    std::size_t i = 0;
+    for (std::uint8_t x : m)
+      if (b[i++] != x) return false;
+    return true;
+  };
+  return starts({0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'}) || starts({0xFF, 0xD8}) ||
+         starts({'G', 'I', 'F', '8'}) || starts({'B', 'M'}) || starts({'P', '5'}) || starts({'P', '6'});
 }
 
 inline Result<std::vector<std::uint8_t>> read_file_bytes(const std::filesystem::path& path,
@@ -92,10 +106,17 @@ inline Result<Image> decode_image(std::span<const std::uint8_t> encoded, const L
   const auto* bytes = reinterpret_cast<const stbi_uc*>(encoded.data());
   const int len = static_cast<int>(encoded.size());
 
+  if (!detail::known_format(encoded))
+    return Error{Status::DecodeError, "unknown image format (facenn reads JPEG, PNG, BMP, GIF, PNM)"};
   int w = 0, h = 0, comp = 0;
   if (stbi_info_from_memory(bytes, len, &w, &h, &comp) == 0) {
+    // stbi_info tries every format, so its failure reason is always the last one's. The loader
+    // dispatches on the magic number and fails in the same header parser, before allocating pixels,
+    // with the specific reason ("0-pixel image", "too large", "bad IHDR len", ...).
+    std::unique_ptr<stbi_uc, detail::StbFree> px(stbi_load_from_memory(bytes, len, &w, &h, &comp, kRgbChannels));
+    if (px) return Error{Status::DecodeError, "unreadable image header"};
     const char* reason = stbi_failure_reason();
-    return Error{detail::status_from_stb_reason(reason), reason ? reason : "unknown image format"};
+    return Error{detail::status_from_stb_reason(reason), reason ? reason : "corrupt image header"};
   }
   if (w <= 0 || h <= 0) return Error{Status::EmptyImage, "image has zero width or height"};
   if (w > opt.max_width) return Error{Status::ImageTooLarge, "image wider than LoadOptions::max_width"};
