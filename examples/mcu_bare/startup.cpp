@@ -88,19 +88,33 @@ extern "C" [[noreturn]] void start_c() {
     *static_cast<volatile std::uint32_t*>(p) = board::kStackPaint;
   }
 
+  // Report MemManage, BusFault, UsageFault (stack overflow, division by zero if enabled) and SecureFault
+  // as themselves instead of escalating them to HardFault.
+  constexpr std::uintptr_t SHCSR = 0xE000ED24;
+  *reinterpret_cast<volatile std::uint32_t*>(SHCSR) |= (1u << 16) | (1u << 17) | (1u << 18) | (1u << 19);
+  asm volatile("dsb\n isb" ::: "memory");
+
   for (auto* f = __init_array_start; f != __init_array_end; ++f) (*f)();
   mcu::semihosting::exit(main());
 }
 
+// The fault reporter runs on a stack of its own: after a stack overflow (MSPLIM) the main stack has no
+// room left, and below it lies .bss or the end of DTCM.
+extern "C" {
+alignas(8) std::uint32_t g_fault_stack[256];
+}
+
 extern "C" [[noreturn]] __attribute__((naked)) void Fault_Handler() {
   asm volatile(
-      "movs  r2, #0            \n"
-      "msr   msplim, r2        \n"  // a stack-overflow fault must still be able to report
       "tst   lr, #4            \n"
       "ite   eq                \n"
-      "mrseq r0, msp           \n"
+      "mrseq r0, msp           \n"  // r0: the exception frame
       "mrsne r0, psp           \n"
-      "mov   r1, lr            \n"
+      "mov   r1, lr            \n"  // r1: EXC_RETURN
+      "ldr   r2, =g_fault_stack \n"
+      "msr   msplim, r2        \n"
+      "ldr   r2, =g_fault_stack + 1024\n"
+      "mov   sp, r2            \n"
       "b     fault_report      \n");
 }
 
@@ -113,7 +127,9 @@ extern "C" [[noreturn]] void fault_report(const std::uint32_t* frame, std::uint3
   line.str(" pc ").hex(frame[6]).str(" lr ").hex(frame[5]).str(" exc_return ").hex(exc_return);
   line.str(" CFSR ").hex(reg(0xE000ED28)).str(" HFSR ").hex(reg(0xE000ED2C));
   line.str(" MMFAR ").hex(reg(0xE000ED34)).str(" BFAR ").hex(reg(0xE000ED38));
-  line.str(" SFSR ").hex(reg(0xE000EDE4)).end();
+  line.str(" SFSR ").hex(reg(0xE000EDE4));
+  if ((reg(0xE000ED28) & (1u << 20)) != 0) line.str(" (UsageFault STKOF: main stack overflow; frame not stacked)");
+  line.end();
   mcu::semihosting::exit(3);
 }
 
