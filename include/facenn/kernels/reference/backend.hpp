@@ -31,6 +31,27 @@ struct Reference {
                                   std::int8_t* out) noexcept {
     reference::depthwise_conv2d_s8(g, in, in_zp, w, bias, st, out);
   }
+  // Per-layer entry points: the same operation, with the layer's generated weights struct W as a template
+  // argument so that a backend can use a layout packed from W at compile time (kernels/simd/conv.hpp).
+  // The reference ignores W. A backend that redeclares conv2d_s8 (or the others) hides both overloads
+  // and must declare both.
+  template <class W>
+  static void conv2d_s8(const ConvGeometry& g, const std::int8_t* in, std::int32_t in_zp, const std::int8_t* w,
+                        const std::int32_t* bias, const Int8OutputStage& st, std::int8_t* out) noexcept {
+    reference::conv2d_s8(g, in, in_zp, w, bias, st, out);
+  }
+  template <class W>
+  static void depthwise_conv2d_s8(const ConvGeometry& g, const std::int8_t* in, std::int32_t in_zp,
+                                  const std::int8_t* w, const std::int32_t* bias, const Int8OutputStage& st,
+                                  std::int8_t* out) noexcept {
+    reference::depthwise_conv2d_s8(g, in, in_zp, w, bias, st, out);
+  }
+  template <class W>
+  static void fully_connected_s8(int n_in, int n_out, const std::int8_t* in, std::int32_t in_zp,
+                                 const std::int8_t* w, const std::int32_t* bias, const Int8OutputStage& st,
+                                 std::int8_t* out) noexcept {
+    reference::fully_connected_s8(n_in, n_out, in, in_zp, w, bias, st, out);
+  }
   template <class F>
   static void depthwise_conv2d_f32(const ConvGeometry& g, const float* in, const F& w, const float* bias,
                                    const FloatOutputStage& st, float* out) noexcept {
@@ -81,6 +102,10 @@ struct Reference {
   }
   static void sigmoid_f32(std::size_t n, const float* in, float* out) noexcept { reference::sigmoid_f32(n, in, out); }
 };
+
+// Declared here so that -DFACENN_DEFAULT_BACKEND=facenn::kernels::Simd names a known type; defined in
+// kernels/simd/backend.hpp, which must be included before infer() is instantiated.
+struct Simd;
 
 // The backend a network uses when the caller does not name one. kernels/simd/ redefines the choice
 // (FACENN_DEFAULT_BACKEND) once optimized kernels exist for the target.
