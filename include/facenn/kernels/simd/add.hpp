@@ -1,0 +1,106 @@
+// Residual add with fused output stage (contract.md "Add"), element-wise over NHWC data:
+//   a = MBQM((x1 - zp1) << left_shift, m1, s1);  b = MBQM((x2 - zp2) << left_shift, m2, s2);
+//   out = stage(a + b, c)          (stage per channel only through PReLU's negative side)
+// Tile: Isa::lanes elements (add_s8_1xL). Without PReLU the data is one flat array; with PReLU (or a
+// per-channel stage) channel blocks are the outer loop so the block's parameters stay in registers.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "../params.hpp"
+#include "output_stage.hpp"
+
+namespace facenn::kernels::simd {
+
+namespace detail {
+
+template <class Isa, bool kPRelu, bool kLeft>
+inline void add_s8_impl(std::size_t n, int channels, const std::int8_t* in1, const std::int8_t* in2,
+                        const AddParams& p, const Int8OutputStage& st, std::int8_t* out) noexcept {
+  using V = typename Isa::V;
+  using Q = QuantParams<Isa, kLeft>;
+  constexpr int L = Isa::lanes;
+  const Q q1 = Q::make(V(p.input1_multiplier), V(p.input1_shift));
+  const Q q2 = Q::make(V(p.input2_multiplier), V(p.input2_shift));
+  const V zp1(p.input1_zero_point), zp2(p.input2_zero_point);
+  const int ls = p.left_shift;
+  auto sum = [&](V x1, V x2) {
+    return mbqm<Isa, kLeft>((x1 - zp1) << ls, q1) + mbqm<Isa, kLeft>((x2 - zp2) << ls, q2);
+  };
+  if (!kPRelu && !st.per_channel) {
+    const auto stage = VecOutputStage<Isa, kPRelu, kLeft>::make(st, 0, L);
+    std::size_t i = 0;
+    for (; i + L <= n; i += L) Isa::store_s8(out + i, stage.apply(sum(Isa::load_s8(in1 + i), Isa::load_s8(in2 + i))));
+    if (i < n) {
+      const int r = static_cast<int>(n - i);
+      Isa::store_s8_n(out + i, stage.apply(sum(Isa::load_s8_n(in1 + i, r), Isa::load_s8_n(in2 + i, r))), r);
+    }
+    return;
+  }
+  const std::size_t pixels = n / static_cast<std::size_t>(channels);
+  const auto C = static_cast<std::size_t>(channels);
+  for (int c0 = 0; c0 < channels; c0 += L) {
+    const int m = channels - c0 < L ? channels - c0 : L;
+    const auto stage = VecOutputStage<Isa, kPRelu, kLeft>::make(st, c0, m);
+    std::size_t off = static_cast<std::size_t>(c0);
+    if (m == L) {
+      for (std::size_t px = 0; px < pixels; ++px, off += C) {
+        Isa::store_s8(out + off, stage.apply(sum(Isa::load_s8(in1 + off), Isa::load_s8(in2 + off))));
+      }
+    } else {
+      for (std::size_t px = 0; px < pixels; ++px, off += C) {
+        Isa::store_s8_n(out + off, stage.apply(sum(Isa::load_s8_n(in1 + off, m), Isa::load_s8_n(in2 + off, m))), m);
+      }
+    }
+  }
+}
+
+}  // namespace detail
+
+template <class Isa>
+inline bool add_s8(std::size_t n, int channels, const std::int8_t* in1, const std::int8_t* in2, const AddParams& p,
+                   const Int8OutputStage& st, std::int8_t* out) noexcept {
+  StageTraits t = stage_traits(st, channels);
+  if (!t.supported || p.input1_multiplier == std::numeric_limits<std::int32_t>::min() ||
+      p.input2_multiplier == std::numeric_limits<std::int32_t>::min() || p.left_shift < 0 || p.left_shift > 23) {
+    return false;
+  }
+  if ((t.prelu || st.per_channel) && (channels <= 0 || n % static_cast<std::size_t>(channels) != 0)) return false;
+  if (p.input1_shift > 0 || p.input2_shift > 0) t.left = true;
+  with_stage_variant(t, [&]<bool kPRelu, bool kLeft>() {
+    detail::add_s8_impl<Isa, kPRelu, kLeft>(n, channels, in1, in2, p, st, out);
+  });
+  return true;
+}
+
+// Standalone PReLU (contract.md "PRelu"): x' = x - zp_in; out = clamp(MBQM(x', m+ or m-[c]) + zp_out).
+// It is the output stage applied to x' with a scalar positive side and per-channel negative side.
+template <class Isa>
+inline bool prelu_s8(std::size_t n, int channels, const std::int8_t* in, const PReluParams& p,
+                     std::int8_t* out) noexcept {
+  if (channels <= 0 || n % static_cast<std::size_t>(channels) != 0) return false;
+  const Int8OutputStage st{&p.pos_multiplier, &p.pos_shift, false, p.neg_multiplier, p.neg_shift,
+                           p.output_zero_point, -128, 127};
+  const StageTraits t = stage_traits(st, channels);
+  if (!t.supported) return false;
+  using V = typename Isa::V;
+  constexpr int L = Isa::lanes;
+  const auto C = static_cast<std::size_t>(channels);
+  const std::size_t pixels = n / C;
+  const V zp(p.input_zero_point);
+  with_stage_variant(t, [&]<bool kPRelu, bool kLeft>() {
+    for (int c0 = 0; c0 < channels; c0 += L) {
+      const int m = channels - c0 < L ? channels - c0 : L;
+      const auto stage = VecOutputStage<Isa, kPRelu, kLeft>::make(st, c0, m);
+      std::size_t off = static_cast<std::size_t>(c0);
+      for (std::size_t px = 0; px < pixels; ++px, off += C) {
+        if (m == L) Isa::store_s8(out + off, stage.apply(Isa::load_s8(in + off) - zp));
+        else Isa::store_s8_n(out + off, stage.apply(Isa::load_s8_n(in + off, m) - zp), m);
+      }
+    }
+  });
+  return true;
+}
+
+}  // namespace facenn::kernels::simd

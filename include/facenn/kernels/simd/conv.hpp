@@ -1,0 +1,330 @@
+// int8 2-D convolution and fully connected layers, NHWC, with the output stage fused. Two kernels:
+//
+// 1. conv2d_s8_packed_4xL: weights packed at compile time (PackedConvWeights<W, L>, keyed by the
+//    generated weights struct W). Tile: 4 output pixels x L output channels (L = Isa::lanes, 16 on
+//    AVX-512), input channels in groups of 4 (XNNPACK's "4xLc4"):
+//      packed block b (channels b*L .. b*L+L-1), for each tap (ky, kx), for each group g of 4 input channels:
+//        L x 4 int8: lane j holds w[b*L + j][ky][kx][4g .. 4g+3] (zero past in_c / out_c)
+//      bias'[oc] = bias[oc] - (in_zp + 128) * sum(w[oc])       (int32, one per padded channel)
+//    Activations enter the dot product as u8 = x ^ 0x80 = x + 128 (vpdpbusd is u8 x s8), so
+//    sum(w * u8) + bias' = bias + sum(w * (x - zp)). Taps in the padding feed u8(zp), which cancels
+//    their share of the correction: the result equals the reference's "skip padded taps".
+//    A 1x1 stride-1 unpadded convolution is run as one row of H*W pixels (a plain GEMM).
+// 2. conv2d_s8_dot_1xL: raw OHWI weights (the runtime-pointer entry point and very large layers,
+//    whose packing would strain constant evaluation). Per output pixel and output channel, dot
+//    products over the contiguous input runs (kw * in_c bytes per kernel row), 4*L bytes per step, and
+//    sum(w) over the same runs for the zero-point correction; lanes reduced with xsimd::hadd.
+// Both are bit-exact: the int32 sums are the reference's, in another order (integer addition is exact).
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+#include "../params.hpp"
+#include "output_stage.hpp"
+
+namespace facenn::kernels::simd {
+
+// ---- compile-time packing ---------------------------------------------------------------------------
+
+// Largest filter (bytes) packed by constant evaluation; bigger layers use the unpacked kernel (clang's
+// default -fconstexpr-steps allows ~1M evaluation steps per constant).
+inline constexpr std::size_t kMaxPackedFilterBytes = 96 * 1024;
+
+template <class W, int L>
+struct PackedConvWeights {
+  static constexpr int kh = W::kernel_h, kw = W::kernel_w, cin = W::in_channels, cout = W::out_channels;
+  static constexpr int taps = kh * kw;
+  static constexpr int groups = (cin + 3) / 4;
+  static constexpr int blocks = (cout + L - 1) / L;
+  static constexpr std::size_t block_bytes = static_cast<std::size_t>(taps) * groups * L * 4;
+  static constexpr std::size_t bytes = block_bytes * static_cast<std::size_t>(blocks);
+  static constexpr std::int32_t in_zp = W::input_quant::zero_point;
+
+  struct Data {
+    alignas(64) std::int8_t w[bytes];
+    alignas(64) std::int32_t bias[static_cast<std::size_t>(blocks) * L];
+  };
+  static constexpr Data make() {
+    Data d{};
+    for (int oc = 0; oc < blocks * L; ++oc) {
+      const int b = oc / L, j = oc % L;
+      std::int32_t sum = 0;
+      for (int t = 0; t < taps; ++t) {
+        for (int ic = 0; ic < groups * 4; ++ic) {
+          std::int8_t v = 0;
+          if (oc < cout && ic < cin) v = W::filter[(static_cast<std::size_t>(oc) * taps + t) * cin + ic];
+          sum += v;
+          d.w[static_cast<std::size_t>(b) * block_bytes +
+              ((static_cast<std::size_t>(t) * groups + ic / 4) * L + j) * 4 + ic % 4] = v;
+        }
+      }
+      std::int32_t bias = 0;
+      if constexpr (requires { W::bias[0]; }) {
+        if (oc < cout) bias = W::bias[oc];
+      }
+      d.bias[oc] = oc < cout ? bias - (in_zp + 128) * sum : 0;
+    }
+    return d;
+  }
+  static constexpr Data data = make();
+};
+
+template <class W>
+inline constexpr bool packable_conv = static_cast<std::size_t>(W::kernel_h) * W::kernel_w * W::in_channels *
+                                          W::out_channels <= kMaxPackedFilterBytes;
+
+namespace detail {
+
+inline std::int32_t splat4(std::int32_t byte) noexcept {
+  return static_cast<std::int32_t>((static_cast<std::uint32_t>(byte) & 0xFFu) * 0x01010101u);
+}
+inline std::int32_t load4_n(const std::int8_t* p, int n) noexcept {  // n in 1..4 bytes, rest zero
+  std::int32_t v = 0;
+  std::memcpy(&v, p, static_cast<std::size_t>(n));
+  return v;
+}
+
+// MR pixels whose every tap is inside the input; px[m] points at each pixel's top-left tap.
+template <class Isa, int MR, bool kSafeTail>
+inline void conv_tile_interior(const ConvGeometry& g, const std::int8_t* const* px, const std::int8_t* wb,
+                               int groups, typename Isa::V bias, typename Isa::V* acc) noexcept {
+  using V = typename Isa::V;
+  constexpr int L = Isa::lanes;
+  const V flip(static_cast<std::int32_t>(0x80808080u));
+  const int tail = g.in_c - (groups - 1) * 4;  // bytes in the last group
+  for (int m = 0; m < MR; ++m) acc[m] = bias;
+  const std::int8_t* w = wb;
+  for (int ky = 0; ky < g.kernel_h; ++ky) {
+    for (int kx = 0; kx < g.kernel_w; ++kx) {
+      const int off = (ky * g.in_w + kx) * g.in_c;
+      for (int gi = 0; gi < groups; ++gi, w += L * 4) {
+        const V wv = Isa::load_bytes(w);
+        for (int m = 0; m < MR; ++m) {
+          const std::int8_t* p = px[m] + off + gi * 4;
+          V x;
+          if (kSafeTail && gi == groups - 1) x = V(load4_n(p, tail));
+          else x = Isa::bcast4(p);
+          acc[m] = Isa::dot4(acc[m], x ^ flip, wv);
+        }
+      }
+    }
+  }
+}
+
+// One pixel with taps in the padding: those taps feed u8(zp).
+template <class Isa, bool kSafeTail>
+inline typename Isa::V conv_pixel_border(const ConvGeometry& g, const std::int8_t* input, int y0, int x0,
+                                         const std::int8_t* wb, int groups, typename Isa::V bias,
+                                         typename Isa::V zp_u8) noexcept {
+  using V = typename Isa::V;
+  constexpr int L = Isa::lanes;
+  const V flip(static_cast<std::int32_t>(0x80808080u));
+  const int tail = g.in_c - (groups - 1) * 4;
+  V acc = bias;
+  const std::int8_t* w = wb;
+  for (int ky = 0; ky < g.kernel_h; ++ky) {
+    const int iy = y0 + ky;
+    for (int kx = 0; kx < g.kernel_w; ++kx) {
+      const int ix = x0 + kx;
+      if (iy < 0 || iy >= g.in_h || ix < 0 || ix >= g.in_w) {
+        for (int gi = 0; gi < groups; ++gi, w += L * 4) acc = Isa::dot4(acc, zp_u8, Isa::load_bytes(w));
+        continue;
+      }
+      const std::int8_t* p = input + (iy * g.in_w + ix) * g.in_c;
+      for (int gi = 0; gi < groups; ++gi, w += L * 4) {
+        V x;
+        if (kSafeTail && gi == groups - 1) x = V(load4_n(p + gi * 4, tail));
+        else x = Isa::bcast4(p + gi * 4);
+        acc = Isa::dot4(acc, x ^ flip, Isa::load_bytes(w));
+      }
+    }
+  }
+  return acc;
+}
+
+template <class Isa, bool kPRelu, bool kLeft>
+inline void conv2d_s8_packed_4xL(const ConvGeometry& g0, const std::int8_t* input, std::int32_t zp,
+                                 const std::int8_t* packed_w, const std::int32_t* packed_bias,
+                                 const Int8OutputStage& st, std::int8_t* output) noexcept {
+  using V = typename Isa::V;
+  constexpr int L = Isa::lanes;
+  constexpr int MR = 4;
+  ConvGeometry g = g0;
+  if (g.kernel_h == 1 && g.kernel_w == 1 && g.stride_h == 1 && g.stride_w == 1 && g.pad_top == 0 &&
+      g.pad_left == 0 && g.out_h == g.in_h && g.out_w == g.in_w) {
+    g = ConvGeometry{1, g0.in_h * g0.in_w, g0.in_c, 1, g0.out_h * g0.out_w, g0.out_c, 1, 1, 1, 1, 0, 0};
+  }
+  const int groups = (g.in_c + 3) / 4;
+  const bool exact_groups = g.in_c % 4 == 0;
+  const std::size_t block_bytes = static_cast<std::size_t>(g.kernel_h * g.kernel_w) * groups * L * 4;
+  const std::int8_t* in_end = input + static_cast<std::size_t>(g.in_h) * g.in_w * g.in_c;
+  const std::ptrdiff_t last_tap = (static_cast<std::ptrdiff_t>(g.kernel_h - 1) * g.in_w + (g.kernel_w - 1)) * g.in_c;
+  const V zp_u8(splat4(zp + 128));
+
+  auto x_first = [&](int ox) { return ox * g.stride_w - g.pad_left; };
+  const int ox_lo = std::min(g.out_w, (g.pad_left + g.stride_w - 1) / g.stride_w);
+  const int ox_hi = std::max(ox_lo, std::min(g.out_w, (g.in_w - g.kernel_w + g.pad_left) < 0
+                                                          ? 0
+                                                          : (g.in_w - g.kernel_w + g.pad_left) / g.stride_w + 1));
+
+  for (int b = 0; b * L < g.out_c; ++b) {
+    const int oc0 = b * L;
+    const int n = std::min(L, g.out_c - oc0);
+    const auto stage = VecOutputStage<Isa, kPRelu, kLeft>::make(st, oc0, n);
+    const V bias = Isa::load_s32(packed_bias + oc0);
+    const std::int8_t* wb = packed_w + static_cast<std::size_t>(b) * block_bytes;
+    auto store = [&](int oy, int ox, V acc) {
+      std::int8_t* o = output + (static_cast<std::ptrdiff_t>(oy) * g.out_w + ox) * g.out_c + oc0;
+      if (n == L) Isa::store_s8(o, stage.apply(acc));
+      else Isa::store_s8_n(o, stage.apply(acc), n);
+    };
+    auto safe = [&](const std::int8_t* p) { return exact_groups || p + last_tap + groups * 4 <= in_end; };
+    auto border = [&](int oy, int ox) {
+      const int y0 = oy * g.stride_h - g.pad_top, x0 = x_first(ox);
+      const std::int8_t* p = input + (std::max(y0, 0) * g.in_w + std::max(x0, 0)) * g.in_c;
+      const V acc = safe(p) ? conv_pixel_border<Isa, false>(g, input, y0, x0, wb, groups, bias, zp_u8)
+                            : conv_pixel_border<Isa, true>(g, input, y0, x0, wb, groups, bias, zp_u8);
+      store(oy, ox, acc);
+    };
+    for (int oy = 0; oy < g.out_h; ++oy) {
+      const int y0 = oy * g.stride_h - g.pad_top;
+      if (y0 < 0 || y0 + g.kernel_h > g.in_h) {
+        for (int ox = 0; ox < g.out_w; ++ox) border(oy, ox);
+        continue;
+      }
+      for (int ox = 0; ox < ox_lo; ++ox) border(oy, ox);
+      const std::int8_t* row = input + static_cast<std::ptrdiff_t>(y0) * g.in_w * g.in_c;
+      int ox = ox_lo;
+      for (; ox + MR <= ox_hi; ox += MR) {
+        const std::int8_t* px[MR];
+        for (int m = 0; m < MR; ++m) px[m] = row + static_cast<std::ptrdiff_t>(x_first(ox + m)) * g.in_c;
+        V acc[MR];
+        if (safe(px[MR - 1])) conv_tile_interior<Isa, MR, false>(g, px, wb, groups, bias, acc);
+        else conv_tile_interior<Isa, MR, true>(g, px, wb, groups, bias, acc);
+        for (int m = 0; m < MR; ++m) store(oy, ox + m, acc[m]);
+      }
+      for (; ox < ox_hi; ++ox) {
+        const std::int8_t* px[1] = {row + static_cast<std::ptrdiff_t>(x_first(ox)) * g.in_c};
+        V acc[1];
+        if (safe(px[0])) conv_tile_interior<Isa, 1, false>(g, px, wb, groups, bias, acc);
+        else conv_tile_interior<Isa, 1, true>(g, px, wb, groups, bias, acc);
+        store(oy, ox, acc[0]);
+      }
+      for (; ox < g.out_w; ++ox) border(oy, ox);
+    }
+  }
+}
+
+// ---- unpacked kernel ---------------------------------------------------------------------------------
+
+template <class Isa, bool kPRelu, bool kLeft>
+inline void conv2d_s8_dot_1xL(const ConvGeometry& g, const std::int8_t* input, std::int32_t zp,
+                              const std::int8_t* filter, const std::int32_t* bias, const Int8OutputStage& st,
+                              std::int8_t* output) noexcept {
+  using V = typename Isa::V;
+  constexpr int L = Isa::lanes;
+  constexpr int B = 4 * L;  // bytes per step
+  constexpr int NO = 4;     // output channels per inner loop
+  const V flip(static_cast<std::int32_t>(0x80808080u));
+  const V ones(0x01010101);
+  const std::int32_t corr = zp + 128;
+  const std::ptrdiff_t K = static_cast<std::ptrdiff_t>(g.kernel_h) * g.kernel_w * g.in_c;
+
+  struct Run {
+    const std::int8_t* x;
+    std::ptrdiff_t w_off;
+    int len;
+  };
+  Run runs[64];  // one per kernel row inside the input (kernel_h <= 64, checked by the dispatcher)
+
+  for (int oy = 0; oy < g.out_h; ++oy) {
+    for (int ox = 0; ox < g.out_w; ++ox) {
+      const int y0 = oy * g.stride_h - g.pad_top, x0 = ox * g.stride_w - g.pad_left;
+      const int kx0 = std::max(0, -x0), kx1 = std::min(g.kernel_w, g.in_w - x0);
+      int nr = 0;
+      for (int ky = 0; ky < g.kernel_h && kx1 > kx0; ++ky) {
+        const int iy = y0 + ky;
+        if (iy < 0 || iy >= g.in_h) continue;
+        runs[nr++] = Run{input + (static_cast<std::ptrdiff_t>(iy) * g.in_w + x0 + kx0) * g.in_c,
+                         (static_cast<std::ptrdiff_t>(ky) * g.kernel_w + kx0) * g.in_c, (kx1 - kx0) * g.in_c};
+      }
+      std::int8_t* out_px = output + (static_cast<std::ptrdiff_t>(oy) * g.out_w + ox) * g.out_c;
+      for (int oc0 = 0; oc0 < g.out_c; oc0 += L) {
+        const int n = std::min(L, g.out_c - oc0);
+        alignas(64) std::int32_t sums[L] = {};
+        for (int j0 = 0; j0 < n; j0 += NO) {
+          const int nj = std::min(NO, n - j0);
+          V acc[NO], ws[NO];
+          for (int j = 0; j < NO; ++j) acc[j] = ws[j] = V(0);
+          for (int r = 0; r < nr; ++r) {
+            const Run& run = runs[r];
+            int k = 0;
+            for (; k + B <= run.len; k += B) {
+              const V x = Isa::load_bytes(run.x + k) ^ flip;
+              for (int j = 0; j < nj; ++j) {
+                const V w = Isa::load_bytes(filter + (oc0 + j0 + j) * K + run.w_off + k);
+                acc[j] = Isa::dot4(acc[j], x, w);
+                ws[j] = Isa::dot4(ws[j], ones, w);
+              }
+            }
+            if (k < run.len) {
+              const int rest = run.len - k;
+              const V x = Isa::load_bytes_n(run.x + k, rest) ^ flip;
+              for (int j = 0; j < nj; ++j) {
+                const V w = Isa::load_bytes_n(filter + (oc0 + j0 + j) * K + run.w_off + k, rest);
+                acc[j] = Isa::dot4(acc[j], x, w);
+                ws[j] = Isa::dot4(ws[j], ones, w);
+              }
+            }
+          }
+          // zero-filled tail bytes of x became 0x80 after the flip, but their weights are zero
+          for (int j = 0; j < nj; ++j) {
+            const std::int32_t b = bias != nullptr ? bias[oc0 + j0 + j] : 0;
+            sums[j0 + j] = b + xsimd::hadd(acc[j]) - corr * xsimd::hadd(ws[j]);
+          }
+        }
+        const auto stage = VecOutputStage<Isa, kPRelu, kLeft>::make(st, oc0, n);
+        const V acc = Isa::load_s32(sums);
+        if (n == L) Isa::store_s8(out_px + oc0, stage.apply(acc));
+        else Isa::store_s8_n(out_px + oc0, stage.apply(acc), n);
+      }
+    }
+  }
+}
+
+}  // namespace detail
+
+// Entry points; false = not covered (the caller runs the reference).
+template <class Isa>
+inline bool conv2d_s8_unpacked(const ConvGeometry& g, const std::int8_t* input, std::int32_t zp,
+                               const std::int8_t* filter, const std::int32_t* bias, const Int8OutputStage& st,
+                               std::int8_t* output) noexcept {
+  if (g.kernel_h > 64) return false;
+  const StageTraits t = stage_traits(st, g.out_c);
+  if (!t.supported) return false;
+  with_stage_variant(t, [&]<bool kPRelu, bool kLeft>() {
+    detail::conv2d_s8_dot_1xL<Isa, kPRelu, kLeft>(g, input, zp, filter, bias, st, output);
+  });
+  return true;
+}
+
+template <class Isa, class W>
+inline bool conv2d_s8_packed(const ConvGeometry& g, const std::int8_t* input, std::int32_t zp,
+                             const Int8OutputStage& st, std::int8_t* output) noexcept {
+  using P = PackedConvWeights<W, Isa::lanes>;
+  if (zp != P::in_zp || g.in_c != P::cin || g.out_c != P::cout || g.kernel_h != P::kh || g.kernel_w != P::kw) {
+    return false;
+  }
+  const StageTraits t = stage_traits(st, g.out_c);
+  if (!t.supported) return false;
+  with_stage_variant(t, [&]<bool kPRelu, bool kLeft>() {
+    detail::conv2d_s8_packed_4xL<Isa, kPRelu, kLeft>(g, input, zp, P::data.w, P::data.bias, st, output);
+  });
+  return true;
+}
+
+}  // namespace facenn::kernels::simd

@@ -1,0 +1,51 @@
+// int8 max pool, NHWC, any window / stride / padding (taps in the padding are ignored, as in the
+// reference). Tile: one output pixel x 64, 16 or 1 channels (max_pool_s8_1x64 / 1x16 / 1x1), using
+// xsimd int8 batches: the wide one of the ISA, then 16-byte ones, then scalars for the last channels.
+#pragma once
+
+#include <cstdint>
+
+#include "../params.hpp"
+
+namespace facenn::kernels::simd {
+
+template <class Isa>
+inline void max_pool_s8(const PoolGeometry& g, const std::int8_t* input, std::int8_t* output) noexcept {
+  using Wide = xsimd::batch<std::int8_t, typename Isa::arch>;
+  using Narrow = xsimd::batch<std::int8_t, typename Isa::arch16>;
+  const int C = g.channels;
+  for (int oy = 0; oy < g.out_h; ++oy) {
+    const int y0 = oy * g.stride_h - g.pad_top;
+    const int ky0 = y0 < 0 ? -y0 : 0;
+    const int ky1 = y0 + g.window_h > g.in_h ? g.in_h - y0 : g.window_h;
+    for (int ox = 0; ox < g.out_w; ++ox) {
+      const int x0 = ox * g.stride_w - g.pad_left;
+      const int kx0 = x0 < 0 ? -x0 : 0;
+      const int kx1 = x0 + g.window_w > g.in_w ? g.in_w - x0 : g.window_w;
+      std::int8_t* o = output + (oy * g.out_w + ox) * C;
+      int c = 0;
+      auto pass = [&]<class B>(B) {
+        for (; c + static_cast<int>(B::size) <= C; c += static_cast<int>(B::size)) {
+          B best(std::int8_t{-128});
+          for (int ky = ky0; ky < ky1; ++ky) {
+            const std::int8_t* row = input + ((y0 + ky) * g.in_w + x0) * C + c;
+            for (int kx = kx0; kx < kx1; ++kx) best = xsimd::max(best, B::load_unaligned(row + kx * C));
+          }
+          best.store_unaligned(o + c);
+        }
+      };
+      pass(Wide{});
+      pass(Narrow{});
+      for (; c < C; ++c) {
+        std::int8_t best = -128;
+        for (int ky = ky0; ky < ky1; ++ky) {
+          const std::int8_t* row = input + ((y0 + ky) * g.in_w + x0) * C + c;
+          for (int kx = kx0; kx < kx1; ++kx) best = row[kx * C] > best ? row[kx * C] : best;
+        }
+        o[c] = best;
+      }
+    }
+  }
+}
+
+}  // namespace facenn::kernels::simd

@@ -1,0 +1,77 @@
+// ISA primitives for x86-64 AVX-512 F/CD/DQ/BW/VL + VNNI (Intel Ice Lake+, AMD Zen 4+): 16 int32 lanes.
+//
+// Every facenn SIMD kernel (kernels/simd/*.hpp) is written once over an `Isa` struct like this one;
+// this file holds the only AVX-512 intrinsics. xsimd 8.1 has no VNNI architecture, so the batch type
+// is xsimd's avx512bw and the VNNI instruction (vpdpbusd) is used directly in dot4().
+// Include only when the compiler targets AVX-512 VNNI (kernels/simd/backend.hpp decides).
+#pragma once
+
+#include <immintrin.h>
+
+#include <cstdint>
+#include <cstring>
+
+#include <xsimd/xsimd.hpp>
+
+namespace facenn::kernels::simd {
+
+struct Avx512Vnni {
+  using arch = xsimd::avx512bw;
+  using arch16 = xsimd::sse4_1;  // 16-byte batches (max pool tails)
+  using V = xsimd::batch<std::int32_t, arch>;
+  static constexpr int lanes = 16;
+  static constexpr const char* name = "avx512vnni";
+  static constexpr bool native_dot4 = true;  // dot4 is one instruction
+
+  static bool cpu_supported() noexcept {
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512cd") &&
+           __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512bw") &&
+           __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vnni");
+  }
+
+  // 16 int8 -> 16 int32 (sign extended)
+  static V load_s8(const std::int8_t* p) noexcept {
+    return _mm512_cvtepi8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
+  }
+  static V load_s8_n(const std::int8_t* p, int n) noexcept {
+    const auto m = static_cast<__mmask16>((1u << n) - 1u);
+    return _mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(m, p));
+  }
+  // 64 raw bytes (4 per lane) / the first n < 64 of them, the rest zero
+  static V load_bytes(const std::int8_t* p) noexcept { return _mm512_loadu_si512(p); }
+  static V load_bytes_n(const std::int8_t* p, int n) noexcept {
+    return _mm512_maskz_loadu_epi8(static_cast<__mmask64>((std::uint64_t{1} << n) - 1u), p);
+  }
+  static V load_s32(const std::int32_t* p) noexcept { return _mm512_loadu_si512(p); }
+  static V load_s32_n(const std::int32_t* p, int n) noexcept {
+    return _mm512_maskz_loadu_epi32(static_cast<__mmask16>((1u << n) - 1u), p);
+  }
+  // values already within [-128, 127]
+  static void store_s8(std::int8_t* p, V v) noexcept {
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(p), _mm512_cvtepi32_epi8(v));
+  }
+  static void store_s8_n(std::int8_t* p, V v, int n) noexcept {
+    _mm512_mask_cvtepi32_storeu_epi8(p, static_cast<__mmask16>((1u << n) - 1u), v);
+  }
+
+  // (int64(a) * b + 2^30) >> 31, low 32 bits: SRDHM for every input except a == b == INT32_MIN.
+  static V srdhm(V a, V b) noexcept {
+    const __m512i nudge = _mm512_set1_epi64(std::int64_t{1} << 30);
+    const __m512i even = _mm512_add_epi64(_mm512_mul_epi32(a, b), nudge);
+    const __m512i odd = _mm512_add_epi64(_mm512_mul_epi32(_mm512_srli_epi64(a, 32), _mm512_srli_epi64(b, 32)), nudge);
+    return _mm512_mask_blend_epi32(static_cast<__mmask16>(0xAAAA), _mm512_srli_epi64(even, 31),
+                                   _mm512_slli_epi64(odd, 1));
+  }
+  static V sra(V a, V n) noexcept { return _mm512_srav_epi32(a, n); }
+  static V sll(V a, V n) noexcept { return _mm512_sllv_epi32(a, n); }
+
+  // acc[l] += sum_{j<4} u8(x.byte[4l+j]) * s8(w.byte[4l+j])
+  static V dot4(V acc, V x_u8, V w_s8) noexcept { return _mm512_dpbusd_epi32(acc, x_u8, w_s8); }
+  static V bcast4(const std::int8_t* p) noexcept {
+    std::int32_t v;
+    std::memcpy(&v, p, 4);
+    return _mm512_set1_epi32(v);
+  }
+};
+
+}  // namespace facenn::kernels::simd

@@ -1,0 +1,422 @@
+// Every SIMD kernel against the reference kernel, bit for bit, on every ISA this executable was compiled
+// for (CMake builds one executable per x86 level; a CPU without the ISA skips). Sweeps: channels 1..67,
+// widths 1..37, strides 1/2, SAME/VALID/asymmetric padding, kernels 1/3/5, zero points -128/127,
+// multipliers near 2^31 and tiny, positive shifts (saturating left shift), PReLU with negative slopes,
+// ReLU / ReLU6 clamps; the packed (compile-time, per weights struct) and unpacked conv entry points.
+#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+#include <doctest/doctest.h>
+
+#include <array>
+#include <cstdint>
+#include <cstdio>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <facenn/core.hpp>
+#include <facenn/kernels/simd/backend.hpp>
+
+using namespace facenn;
+using namespace facenn::kernels;
+
+namespace {
+
+using Rng = std::mt19937;
+
+std::vector<std::int8_t> random_s8(Rng& rng, std::size_t n, int lo = -128, int hi = 127) {
+  std::uniform_int_distribution<int> d(lo, hi);
+  std::vector<std::int8_t> v(n);
+  for (auto& x : v) x = static_cast<std::int8_t>(d(rng));
+  return v;
+}
+
+// Per-channel requantization parameters of one of several flavours.
+struct StageData {
+  std::vector<std::int32_t> m, s, nm, ns;
+  Int8OutputStage stage{};
+};
+
+enum class Flavor { Typical, NearOne, Tiny, LeftShift, Mixed };
+
+void make_multiplier(Rng& rng, Flavor f, std::int32_t& m, std::int32_t& s) {
+  std::uniform_real_distribution<double> u(0.0, 1.0);
+  auto flavor = f;
+  if (f == Flavor::Mixed) flavor = static_cast<Flavor>(std::uniform_int_distribution<int>(0, 3)(rng));
+  double real = 0.0;
+  switch (flavor) {
+    case Flavor::Typical: real = std::pow(2.0, -14.0 + 12.0 * u(rng)); break;
+    case Flavor::NearOne: {
+      // multipliers near 2^31 (and exactly INT32_MAX), shift 0 or -1
+      m = std::numeric_limits<std::int32_t>::max() - std::uniform_int_distribution<int>(0, 3)(rng);
+      s = -std::uniform_int_distribution<int>(0, 1)(rng);
+      return;
+    }
+    case Flavor::Tiny: {
+      m = std::uniform_int_distribution<int>(1, 1 << 20)(rng);
+      s = -std::uniform_int_distribution<int>(20, 31)(rng);
+      return;
+    }
+    case Flavor::LeftShift: real = std::pow(2.0, 1.0 + 12.0 * u(rng)); break;
+    case Flavor::Mixed: break;
+  }
+  const auto q = fixed_point::quantize_multiplier(real);
+  m = q.multiplier;
+  s = q.shift;
+}
+
+StageData make_stage(Rng& rng, int channels, bool per_channel, Activation act, Flavor f, std::int32_t out_zp) {
+  StageData d;
+  const int n = per_channel ? channels : 1;
+  d.m.resize(static_cast<std::size_t>(n));
+  d.s.resize(d.m.size());
+  for (std::size_t i = 0; i < d.m.size(); ++i) make_multiplier(rng, f, d.m[i], d.s[i]);
+  d.stage.multiplier = d.m.data();
+  d.stage.shift = d.s.data();
+  d.stage.per_channel = per_channel;
+  d.stage.output_zero_point = out_zp;
+  if (act == Activation::PRelu) {
+    d.nm.resize(static_cast<std::size_t>(channels));
+    d.ns.resize(d.nm.size());
+    for (std::size_t i = 0; i < d.nm.size(); ++i) {
+      const std::size_t pi = per_channel ? i : 0;
+      // slope in [-1, 1.5): negative slopes included
+      const double alpha = std::uniform_real_distribution<double>(-1.0, 1.5)(rng);
+      const double real = fixed_point::dequantize_multiplier({d.m[pi], d.s[pi]}) * alpha;
+      const auto q = fixed_point::quantize_multiplier(real);
+      d.nm[i] = q.multiplier;
+      d.ns[i] = q.shift;
+    }
+    d.stage.neg_multiplier = d.nm.data();
+    d.stage.neg_shift = d.ns.data();
+  }
+  if (act == Activation::Relu) d.stage.act_min = std::max(-128, out_zp);
+  if (act == Activation::Relu6) {
+    d.stage.act_min = std::max(-128, out_zp);
+    d.stage.act_max = std::min(127, out_zp + 40);
+  }
+  return d;
+}
+
+Activation random_act(Rng& rng) { return static_cast<Activation>(std::uniform_int_distribution<int>(0, 3)(rng)); }
+std::int32_t random_zp(Rng& rng) {
+  const int k = std::uniform_int_distribution<int>(0, 3)(rng);
+  return k == 0 ? -128 : (k == 1 ? 127 : std::uniform_int_distribution<int>(-128, 127)(rng));
+}
+Flavor random_flavor(Rng& rng) { return static_cast<Flavor>(std::uniform_int_distribution<int>(0, 4)(rng)); }
+
+std::string describe(const ConvGeometry& g) {
+  char buf[200];
+  std::snprintf(buf, sizeof buf, "in %dx%dx%d out %dx%dx%d k %dx%d s %dx%d pad %d,%d", g.in_h, g.in_w, g.in_c, g.out_h,
+                g.out_w, g.out_c, g.kernel_h, g.kernel_w, g.stride_h, g.stride_w, g.pad_top, g.pad_left);
+  return buf;
+}
+
+// random geometry: SAME / VALID / explicit asymmetric padding
+ConvGeometry random_geometry(Rng& rng, int kh, int kw, int stride, int in_h, int in_w, int in_c, int out_c) {
+  const int mode = std::uniform_int_distribution<int>(0, 2)(rng);
+  ConvGeometry g{in_h, in_w, in_c, 0, 0, out_c, kh, kw, stride, stride, 0, 0};
+  if (mode == 0) {  // SAME
+    g.out_h = (in_h + stride - 1) / stride;
+    g.out_w = (in_w + stride - 1) / stride;
+    g.pad_top = std::max(0, ((g.out_h - 1) * stride + kh - in_h) / 2);
+    g.pad_left = std::max(0, ((g.out_w - 1) * stride + kw - in_w) / 2);
+  } else if (mode == 1) {  // VALID
+    g.out_h = in_h >= kh ? (in_h - kh) / stride + 1 : 0;
+    g.out_w = in_w >= kw ? (in_w - kw) / stride + 1 : 0;
+  } else {  // arbitrary pads up to k-1 on each side
+    g.pad_top = std::uniform_int_distribution<int>(0, kh - 1)(rng);
+    g.pad_left = std::uniform_int_distribution<int>(0, kw - 1)(rng);
+    const int pb = std::uniform_int_distribution<int>(0, kh - 1)(rng);
+    const int pr = std::uniform_int_distribution<int>(0, kw - 1)(rng);
+    g.out_h = in_h + g.pad_top + pb >= kh ? (in_h + g.pad_top + pb - kh) / stride + 1 : 0;
+    g.out_w = in_w + g.pad_left + pr >= kw ? (in_w + g.pad_left + pr - kw) / stride + 1 : 0;
+  }
+  return g;
+}
+
+template <class F>
+void for_each_isa(F&& f) {
+  [&]<class... I>(simd::IsaList<I...>) {
+    auto one = [&]<class Isa>() {
+      if constexpr (!std::is_void_v<Isa>) {
+        if (!Isa::cpu_supported()) {
+          MESSAGE("skipping ", Isa::name, ": not supported by this CPU");
+          return;
+        }
+        f.template operator()<Isa>();
+      }
+    };
+    (one.template operator()<I>(), ...);
+  }(simd::CompiledIsas{});
+}
+
+bool same(const std::vector<std::int8_t>& a, const std::vector<std::int8_t>& b, std::size_t& at) {
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (a[i] != b[i]) {
+      at = i;
+      return false;
+    }
+  }
+  return true;
+}
+
+#define CHECK_SAME(ref, got, what)                                                                            \
+  do {                                                                                                        \
+    std::size_t at_ = 0;                                                                                      \
+    const bool ok_ = same(ref, got, at_);                                                                     \
+    if (!ok_) {                                                                                               \
+      FAIL_CHECK(std::string(Isa::name), ": ", what, " first mismatch at ", at_, ": ref ", int(ref[at_]), " got ", int(got[at_])); \
+      return;                                                                                                 \
+    }                                                                                                         \
+  } while (0)
+
+}  // namespace
+
+TEST_CASE("depthwise conv: SIMD == reference") {
+  for_each_isa([]<class Isa>() {
+    Rng rng(1234);
+    int cases = 0;
+    for (int c : {1, 3, 4, 7, 8, 15, 16, 17, 24, 31, 32, 33, 48, 63, 64, 67}) {
+      for (int k : {3, 5, 1, 2}) {
+        for (int stride : {1, 2}) {
+          const int in_w = std::uniform_int_distribution<int>(1, 37)(rng);
+          const int in_h = std::uniform_int_distribution<int>(1, 12)(rng);
+          const ConvGeometry g = random_geometry(rng, k, k, stride, in_h, in_w, c, c);
+          if (g.out_h <= 0 || g.out_w <= 0) continue;
+          const auto act = random_act(rng);
+          const std::int32_t in_zp = random_zp(rng), out_zp = random_zp(rng);
+          auto sd = make_stage(rng, c, true, act, random_flavor(rng), out_zp);
+          const auto in = random_s8(rng, static_cast<std::size_t>(in_h * in_w * c));
+          const auto w = random_s8(rng, static_cast<std::size_t>(k * k * c));
+          std::vector<std::int32_t> bias(static_cast<std::size_t>(c));
+          for (auto& b : bias) b = std::uniform_int_distribution<int>(-40000, 40000)(rng);
+          const auto out_n = static_cast<std::size_t>(g.out_h * g.out_w * c);
+          std::vector<std::int8_t> ref(out_n), got(out_n, 99);
+          const std::int32_t* bp = (cases % 7 == 3) ? nullptr : bias.data();
+          reference::depthwise_conv2d_s8(g, in.data(), in_zp, w.data(), bp, sd.stage, ref.data());
+          SimdBackend<Isa>::depthwise_conv2d_s8(g, in.data(), in_zp, w.data(), bp, sd.stage, got.data());
+          CHECK_SAME(ref, got, "depthwise " + describe(g));
+          ++cases;
+        }
+      }
+    }
+    CHECK(cases > 100);
+  });
+}
+
+TEST_CASE("conv (unpacked weights) and fully connected: SIMD == reference") {
+  for_each_isa([]<class Isa>() {
+    Rng rng(99);
+    int cases = 0;
+    for (int cin : {1, 3, 4, 5, 8, 16, 17, 24, 32, 42, 63, 67}) {
+      for (int cout : {1, 5, 16, 17, 33}) {
+        const int k = std::array<int, 4>{1, 3, 5, 2}[static_cast<std::size_t>(cases % 4)];
+        const int stride = 1 + (cases / 4) % 2;
+        const int in_w = std::uniform_int_distribution<int>(1, 13)(rng);
+        const int in_h = std::uniform_int_distribution<int>(1, 7)(rng);
+        const ConvGeometry g = random_geometry(rng, k, k, stride, in_h, in_w, cin, cout);
+        ++cases;
+        if (g.out_h <= 0 || g.out_w <= 0) continue;
+        const auto act = random_act(rng);
+        const std::int32_t in_zp = random_zp(rng), out_zp = random_zp(rng);
+        auto sd = make_stage(rng, cout, cases % 5 != 0, act, random_flavor(rng), out_zp);
+        const auto in = random_s8(rng, static_cast<std::size_t>(in_h * in_w * cin));
+        const auto w = random_s8(rng, static_cast<std::size_t>(k * k * cin * cout));
+        std::vector<std::int32_t> bias(static_cast<std::size_t>(cout));
+        for (auto& b : bias) b = std::uniform_int_distribution<int>(-100000, 100000)(rng);
+        const auto out_n = static_cast<std::size_t>(g.out_h * g.out_w * cout);
+        std::vector<std::int8_t> ref(out_n), got(out_n, 99);
+        reference::conv2d_s8(g, in.data(), in_zp, w.data(), bias.data(), sd.stage, ref.data());
+        SimdBackend<Isa>::conv2d_s8(g, in.data(), in_zp, w.data(), bias.data(), sd.stage, got.data());
+        CHECK_SAME(ref, got, "conv " + describe(g));
+        // fully connected over the flattened input
+        const int n_in = in_h * in_w * cin;
+        const auto fw = random_s8(rng, static_cast<std::size_t>(n_in * cout));
+        std::vector<std::int8_t> fref(static_cast<std::size_t>(cout)), fgot(fref.size(), 99);
+        reference::fully_connected_s8(n_in, cout, in.data(), in_zp, fw.data(), bias.data(), sd.stage, fref.data());
+        SimdBackend<Isa>::fully_connected_s8(n_in, cout, in.data(), in_zp, fw.data(), bias.data(), sd.stage,
+                                             fgot.data());
+        CHECK_SAME(fref, fgot, "fully connected " + std::to_string(n_in) + "->" + std::to_string(cout));
+      }
+    }
+  });
+}
+
+// ---- packed (per weights struct) conv ----------------------------------------------------------------
+
+namespace {
+
+constexpr std::uint32_t lcg_next(std::uint32_t& s) {
+  s = s * 1664525u + 1013904223u;
+  return s >> 8;
+}
+
+template <std::uint32_t Seed, int KH, int KW, int CIN, int COUT, int ZP>
+struct PW {
+  static constexpr int kernel_h = KH, kernel_w = KW, in_channels = CIN, out_channels = COUT;
+  struct input_quant {
+    static constexpr float scale = 0.01f;
+    static constexpr std::int32_t zero_point = ZP;
+  };
+  static constexpr std::size_t n = static_cast<std::size_t>(KH * KW * CIN * COUT);
+  static constexpr std::array<std::int8_t, n> filter_arr = [] {
+    std::array<std::int8_t, n> a{};
+    std::uint32_t s = Seed;
+    for (auto& x : a) x = static_cast<std::int8_t>(static_cast<int>(lcg_next(s) % 256u) - 128);
+    return a;
+  }();
+  static constexpr const std::int8_t* filter = filter_arr.data();
+  static constexpr std::array<std::int32_t, COUT> bias_arr = [] {
+    std::array<std::int32_t, COUT> a{};
+    std::uint32_t s = Seed ^ 0xabcdefu;
+    for (auto& x : a) x = static_cast<std::int32_t>(lcg_next(s) % 200001u) - 100000;
+    return a;
+  }();
+  static constexpr const std::int32_t* bias = bias_arr.data();
+};
+
+template <class Isa, class W>
+void check_packed(Rng& rng, int stride, int in_h, int in_w, int& cases) {
+  for (int rep = 0; rep < 3; ++rep) {
+    const ConvGeometry g = random_geometry(rng, W::kernel_h, W::kernel_w, stride, in_h, in_w, W::in_channels,
+                                           W::out_channels);
+    if (g.out_h <= 0 || g.out_w <= 0) continue;
+    const auto act = random_act(rng);
+    auto sd = make_stage(rng, W::out_channels, rep != 2, act, random_flavor(rng), random_zp(rng));
+    const auto in = random_s8(rng, static_cast<std::size_t>(in_h * in_w * W::in_channels));
+    const auto out_n = static_cast<std::size_t>(g.out_h * g.out_w * W::out_channels);
+    std::vector<std::int8_t> ref(out_n), got(out_n, 99);
+    const std::int32_t zp = W::input_quant::zero_point;
+    reference::conv2d_s8(g, in.data(), zp, W::filter, W::bias, sd.stage, ref.data());
+    SimdBackend<Isa>::template conv2d_s8<W>(g, in.data(), zp, W::filter, W::bias, sd.stage, got.data());
+    CHECK_SAME(ref, got, "packed conv " + describe(g));
+    ++cases;
+    if (W::kernel_h == 1 && W::kernel_w == 1) {  // also as a fully connected layer (1 pixel)
+      std::vector<std::int8_t> fref(static_cast<std::size_t>(W::out_channels)), fgot(fref.size(), 99);
+      reference::fully_connected_s8(W::in_channels, W::out_channels, in.data(), zp, W::filter, W::bias, sd.stage,
+                                    fref.data());
+      SimdBackend<Isa>::template fully_connected_s8<W>(W::in_channels, W::out_channels, in.data(), zp, W::filter,
+                                                       W::bias, sd.stage, fgot.data());
+      CHECK_SAME(fref, fgot, "packed fully connected");
+    }
+  }
+}
+
+}  // namespace
+
+TEST_CASE("conv (weights packed at compile time): SIMD == reference") {
+  for_each_isa([]<class Isa>() {
+    Rng rng(7);
+    int cases = 0;
+    // pointwise: channel counts around 4 / L / 16 and the face networks' (16, 24, 28, 42, 88, 128)
+    check_packed<Isa, PW<1, 1, 1, 16, 16, -128>>(rng, 1, 9, 37, cases);
+    check_packed<Isa, PW<2, 1, 1, 24, 28, 127>>(rng, 1, 5, 13, cases);
+    check_packed<Isa, PW<3, 1, 1, 42, 48, 3>>(rng, 1, 4, 11, cases);
+    check_packed<Isa, PW<4, 1, 1, 1, 1, -7>>(rng, 1, 3, 5, cases);
+    check_packed<Isa, PW<5, 1, 1, 3, 67, -128>>(rng, 1, 2, 9, cases);
+    check_packed<Isa, PW<6, 1, 1, 67, 5, 127>>(rng, 1, 3, 7, cases);
+    check_packed<Isa, PW<7, 1, 1, 128, 128, 0>>(rng, 1, 3, 6, cases);
+    check_packed<Isa, PW<8, 1, 1, 88, 32, -20>>(rng, 1, 4, 4, cases);
+    check_packed<Isa, PW<17, 1, 1, 33, 17, 5>>(rng, 2, 7, 9, cases);
+    // first layers: 3 input channels, 3x3 and 5x5 stride 2
+    check_packed<Isa, PW<9, 3, 3, 3, 16, -128>>(rng, 2, 19, 37, cases);
+    check_packed<Isa, PW<10, 5, 5, 3, 24, 0>>(rng, 2, 17, 23, cases);
+    check_packed<Isa, PW<11, 3, 3, 3, 16, 127>>(rng, 1, 6, 7, cases);
+    // general kernels, odd channels
+    check_packed<Isa, PW<12, 3, 3, 5, 9, 11>>(rng, 1, 6, 8, cases);
+    check_packed<Isa, PW<13, 2, 2, 7, 19, -3>>(rng, 2, 5, 9, cases);
+    check_packed<Isa, PW<14, 3, 3, 32, 20, 4>>(rng, 3, 3, 3, cases);  // FaceMesh-style output conv
+    check_packed<Isa, PW<15, 5, 5, 2, 3, -90>>(rng, 1, 5, 6, cases);
+    check_packed<Isa, PW<16, 1, 1, 64, 1, 2>>(rng, 1, 1, 1, cases);
+    CHECK(cases > 30);
+  });
+}
+
+TEST_CASE("residual add and PReLU: SIMD == reference") {
+  for_each_isa([]<class Isa>() {
+    Rng rng(555);
+    for (int rep = 0; rep < 120; ++rep) {
+      const int c = std::uniform_int_distribution<int>(1, 67)(rng);
+      const int px = std::uniform_int_distribution<int>(1, 37)(rng);
+      const auto n = static_cast<std::size_t>(c * px);
+      const auto act = static_cast<Activation>(rep % 4);
+      const auto a = random_s8(rng, n), b = random_s8(rng, n);
+      AddParams p{random_zp(rng), random_zp(rng), 0, 0, 0, 0, 20};
+      // converter-style: inputs rescaled by s_i / (2 max(s1, s2)) <= 1/2; output stage typical or extreme
+      const double s1 = std::uniform_real_distribution<double>(0.001, 0.1)(rng);
+      const double s2 = std::uniform_real_distribution<double>(0.001, 0.1)(rng);
+      const double tm = 2 * std::max(s1, s2);
+      auto q1 = fixed_point::quantize_multiplier(s1 / tm), q2 = fixed_point::quantize_multiplier(s2 / tm);
+      if (rep % 10 == 7) q1 = {std::numeric_limits<std::int32_t>::max(), 0};  // near 2^31, no headroom loss
+      if (rep % 10 == 8) q2 = {1, -31};                                      // tiny
+      p.input1_multiplier = q1.multiplier;
+      p.input1_shift = q1.shift;
+      p.input2_multiplier = q2.multiplier;
+      p.input2_shift = q2.shift;
+      const auto flavor = rep % 10 == 9 ? Flavor::LeftShift : (rep % 3 == 0 ? Flavor::Tiny : Flavor::Typical);
+      auto sd = make_stage(rng, c, false, act, flavor, random_zp(rng));
+      std::vector<std::int8_t> ref(n), got(n, 99);
+      reference::add_s8(n, c, a.data(), b.data(), p, sd.stage, ref.data());
+      SimdBackend<Isa>::add_s8(n, c, a.data(), b.data(), p, sd.stage, got.data());
+      CHECK_SAME(ref, got, "add c=" + std::to_string(c) + " n=" + std::to_string(n));
+
+      // standalone PReLU
+      std::vector<std::int32_t> nm(static_cast<std::size_t>(c)), ns(nm.size());
+      for (std::size_t i = 0; i < nm.size(); ++i) make_multiplier(rng, random_flavor(rng), nm[i], ns[i]);
+      if (rep % 2) for (auto& m : nm) m = -m;  // negative slopes
+      PReluParams pp{random_zp(rng), 0, 0, nm.data(), ns.data(), random_zp(rng)};
+      make_multiplier(rng, random_flavor(rng), pp.pos_multiplier, pp.pos_shift);
+      reference::prelu_s8(n, c, a.data(), pp, ref.data());
+      SimdBackend<Isa>::prelu_s8(n, c, a.data(), pp, got.data());
+      CHECK_SAME(ref, got, "prelu c=" + std::to_string(c));
+    }
+  });
+}
+
+TEST_CASE("max pool and pad: SIMD == reference") {
+  for_each_isa([]<class Isa>() {
+    Rng rng(77);
+    for (int rep = 0; rep < 150; ++rep) {
+      const int c = std::uniform_int_distribution<int>(1, 140)(rng);
+      const int in_h = std::uniform_int_distribution<int>(1, 9)(rng);
+      const int in_w = std::uniform_int_distribution<int>(1, 37)(rng);
+      const int win = std::uniform_int_distribution<int>(1, 3)(rng);
+      const int stride = std::uniform_int_distribution<int>(1, 2)(rng);
+      const int pt = std::uniform_int_distribution<int>(0, win - 1)(rng);
+      const int pl = std::uniform_int_distribution<int>(0, win - 1)(rng);
+      const int out_h = (in_h + pt + (win - 1) - win) / stride + 1;
+      const int out_w = (in_w + pl - win) / stride + 1;
+      if (out_h <= 0 || out_w <= 0) continue;
+      const PoolGeometry g{in_h, in_w, c, out_h, out_w, win, win, stride, stride, pt, pl};
+      const auto in = random_s8(rng, static_cast<std::size_t>(in_h * in_w * c));
+      const auto out_n = static_cast<std::size_t>(out_h * out_w * c);
+      std::vector<std::int8_t> ref(out_n), got(out_n, 99);
+      reference::max_pool(g, in.data(), ref.data());
+      SimdBackend<Isa>::max_pool(g, in.data(), got.data());
+      CHECK_SAME(ref, got, "max pool");
+
+      const int top = rep % 3, left = (rep / 3) % 3, extra = rep % 5;
+      const int oh = in_h + top + rep % 2, ow = in_w + left + (rep / 2) % 3, oc = c + extra;
+      const auto fill = static_cast<std::int8_t>(random_zp(rng));
+      const auto pn = static_cast<std::size_t>(oh * ow * oc);
+      std::vector<std::int8_t> pref(pn), pgot(pn, 99);
+      reference::pad(in_h, in_w, c, top, left, oh, ow, oc, fill, in.data(), pref.data());
+      SimdBackend<Isa>::pad(in_h, in_w, c, top, left, oh, ow, oc, fill, in.data(), pgot.data());
+      CHECK_SAME(pref, pgot, "pad");
+    }
+  });
+}
+
+TEST_CASE("cases outside the kernels fall back to the reference") {
+  for_each_isa([]<class Isa>() {
+    Rng rng(3);
+    const ConvGeometry g{4, 5, 8, 4, 5, 8, 3, 3, 1, 1, 1, 1};
+    auto sd = make_stage(rng, 8, true, Activation::None, Flavor::Typical, 0);
+    sd.m[3] = std::numeric_limits<std::int32_t>::min();  // SRDHM's saturating case
+    const auto in = random_s8(rng, 4 * 5 * 8), w = random_s8(rng, 9 * 8);
+    std::vector<std::int8_t> ref(160), got(160, 99);
+    reference::depthwise_conv2d_s8(g, in.data(), 5, w.data(), nullptr, sd.stage, ref.data());
+    SimdBackend<Isa>::depthwise_conv2d_s8(g, in.data(), 5, w.data(), nullptr, sd.stage, got.data());
+    CHECK_SAME(ref, got, "depthwise with INT32_MIN multiplier");
+  });
+}
