@@ -247,6 +247,17 @@ TEST_CASE("BMP, PNM and GIF are readable; the example photo loads") {
   auto p = facenn::load_image(write(d, "a.ppm", {'P', '6', '\n', '2', ' ', '1', '\n', '2', '5', '5', '\n', 1, 2, 3, 4, 5, 6}));
   REQUIRE(p.has_value());
   CHECK(p->at(1, 0).b == 6);
+  // Comments; 16-bit PNM is refused (stb converts it wrongly); truncated data is an error (stb alone
+  // would return uninitialized memory as pixels).
+  auto c = facenn::load_image(write(d, "c.pgm", {'P', '5', ' ', '#', 'x', '\n', '1', ' ', '1', ' ', '2', '5', '5', '\n', 0x12}));
+  REQUIRE(c.has_value());
+  CHECK(c->at(0, 0).g == 0x12);
+  check_error(facenn::load_image(write(d, "c16.pgm", {'P', '5', '\n', '1', ' ', '1', ' ', '6', '5', '5', '3', '5', '\n', 0x12, 0x34})),
+              Status::Unsupported);
+  check_error(facenn::load_image(write(d, "t.ppm", {'P', '6', '\n', '2', ' ', '2', '\n', '2', '5', '5', '\n', 1, 2, 3, 4})),
+              Status::DecodeError);
+  check_error(facenn::load_image(write(d, "t8.pgm", {'P', '5', '\n', '3', ' ', '1', '\n', '2', '5', '5', '\n', 1, 2})),
+              Status::DecodeError);
   auto astro = facenn::load_image(std::string(FACENN_SOURCE_DIR) + "/examples/data/astronaut.png");
   REQUIRE(astro.has_value());
   CHECK(astro->width() == 512);

@@ -7,7 +7,8 @@
 //   * header dimensions above LoadOptions limits ...... Status::ImageTooLarge (checked with
 //     stbi_info on the header, before any pixel buffer is allocated)
 // Every image is converted to RGB8: gray is replicated, alpha is dropped (not composited),
-// 16-bit samples are rounded to 8 bits (v * 255 / 65535, to nearest).
+// 16-bit PNG samples are rounded to 8 bits (v * 255 / 65535, to nearest); 16-bit PNM is refused
+// (Status::Unsupported: stb converts it wrongly).
 // Error messages are static strings (stb's failure reasons are string literals too).
 #pragma once
 
@@ -67,6 +68,29 @@ inline bool known_format(std::span<const std::uint8_t> b) noexcept {
          starts({'G', 'I', 'F', '8'}) || starts({'B', 'M'}) || starts({'P', '5'}) || starts({'P', '6'});
 }
 
+// Binary PNM (P5/P6): offset of the pixel data, or 0 if the header cannot be parsed. stb's PNM loader
+// does not notice a truncated file (it would return uninitialized memory as pixels), so decode_image
+// checks the size itself.
+inline std::size_t pnm_data_offset(std::span<const std::uint8_t> b) noexcept {
+  std::size_t i = 2;
+  auto space = [](std::uint8_t c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; };
+  for (int field = 0; field < 3; ++field) {
+    for (;;) {  // whitespace and comments
+      while (i < b.size() && space(b[i])) ++i;
+      if (i < b.size() && b[i] == '#') {
+        while (i < b.size() && b[i] != '\n' && b[i] != '\r') ++i;
+        continue;
+      }
+      break;
+    }
+    const std::size_t start = i;
+    while (i < b.size() && b[i] >= '0' && b[i] <= '9') ++i;
+    if (i == start) return 0;
+  }
+  if (i >= b.size() || !space(b[i])) return 0;
+  return i + 1;  // exactly one whitespace byte after maxval
+}
+
 inline Result<std::vector<std::uint8_t>> read_file_bytes(const std::filesystem::path& path,
                                                          std::int64_t max_bytes) {
   std::error_code ec;
@@ -124,9 +148,19 @@ inline Result<Image> decode_image(std::span<const std::uint8_t> encoded, const L
   if (std::int64_t{w} * std::int64_t{h} > opt.max_pixels)
     return Error{Status::ImageTooLarge, "image has more pixels than LoadOptions::max_pixels"};
 
+  const bool is16 = stbi_is_16_bit_from_memory(bytes, len) != 0;
+  if (encoded[0] == 'P') {  // binary PNM: the pixel data must all be there
+    // stb (2022-09) mixes 8- and 16-bit paths when converting 16-bit PNM channels: refuse it.
+    if (is16) return Error{Status::Unsupported, "16-bit PNM is not supported"};
+    const std::size_t offset = detail::pnm_data_offset(encoded);
+    const std::size_t need = static_cast<std::size_t>(w) * static_cast<std::size_t>(h) *
+                             static_cast<std::size_t>(encoded[1] == '6' ? 3 : 1) * (is16 ? 2u : 1u);
+    if (offset == 0 || encoded.size() - offset < need) return Error{Status::DecodeError, "truncated PNM file"};
+  }
+
   Image img;
   int dw = 0, dh = 0, dcomp = 0;
-  if (stbi_is_16_bit_from_memory(bytes, len) != 0) {
+  if (is16) {
     std::unique_ptr<stbi_us, detail::StbFree> px(
         stbi_load_16_from_memory(bytes, len, &dw, &dh, &dcomp, kRgbChannels));
     if (!px) {

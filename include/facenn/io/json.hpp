@@ -21,6 +21,14 @@
 
 namespace facenn::io {
 
+namespace detail {
+// Appends [first, last). (A plain loop: GCC 12 reports a bogus -Wrestrict for std::string::append of
+// a stack buffer after inlining, PR 105651.)
+inline void append_chars(std::string& out, const char* first, const char* last) {
+  for (; first != last; ++first) out.push_back(*first);
+}
+}  // namespace detail
+
 // Appends `s` as a quoted JSON string.
 inline void append_json_string(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
@@ -98,7 +106,7 @@ inline void append_json_number(std::string& out, double v, int decimals = -1) {
   if (r.ec != std::errc{}) {  // cannot happen for finite values and a 64-byte buffer with <= 17 decimals;
     r = std::to_chars(buf.data(), buf.data() + buf.size(), v, std::chars_format::scientific);  // huge fixed
   }
-  out.append(buf.data(), r.ptr);
+  detail::append_chars(out, buf.data(), r.ptr);
 }
 inline void append_json_number(std::string& out, float v, int decimals = -1) {
   if (decimals >= 0 || !std::isfinite(v)) {
@@ -107,7 +115,7 @@ inline void append_json_number(std::string& out, float v, int decimals = -1) {
   }
   std::array<char, 48> buf{};
   const auto r = std::to_chars(buf.data(), buf.data() + buf.size(), v);  // shortest float form
-  out.append(buf.data(), r.ptr);
+  detail::append_chars(out, buf.data(), r.ptr);
 }
 
 class JsonWriter {
@@ -137,7 +145,7 @@ class JsonWriter {
     separate();
     std::array<char, 24> buf{};
     const auto r = std::to_chars(buf.data(), buf.data() + buf.size(), v);
-    out_.append(buf.data(), r.ptr);
+    detail::append_chars(out_, buf.data(), r.ptr);
     return *this;
   }
   JsonWriter& null() { separate(); out_ += "null"; return *this; }
@@ -181,7 +189,7 @@ class JsonWriter {
   void append_int(std::int64_t v) {
     std::array<char, 24> buf{};
     const auto r = std::to_chars(buf.data(), buf.data() + buf.size(), v);
-    out_.append(buf.data(), r.ptr);
+    detail::append_chars(out_, buf.data(), r.ptr);
   }
 
   std::string& out_;
