@@ -8,7 +8,7 @@ Cases are built from examples/data/astronaut.png (public domain) only. For each 
   1. letterbox to 128x128: the image centred in a max(W, H) square (zero border), corner-to-corner
      bilinear sampling, rounded to uint8 (written as <case>_input.png);
   2. x = p / 127.5 - 1 -> BlazeFace (MediaPipe face_detection_short_range.tflite converted to ONNX,
-     run in onnxruntime-node by run_blazeface_onnx.js) -> <case>_regressors.bin (896x16 float32 LE)
+     run in onnxruntime-node by run_onnx.js) -> <case>_regressors.bin (896x16 float32 LE)
      and <case>_classificators.bin (896x1);
   3. decode (anchors, sigmoid with clip 100, score >= 0.5, negative sizes dropped), weighted NMS
      (IoU > 0.3 with the top box; score-weighted mean of corners and keypoints; top score kept),
@@ -132,7 +132,7 @@ def main():
             inp = os.path.join(tmp, f'{name}.bin')
             x.tofile(inp)
             built.append((name, img, geo, inp))
-        cmd = ['node', os.path.join(HERE, 'run_blazeface_onnx.js'), args.model, args.node_modules]
+        cmd = ['node', os.path.join(HERE, 'run_onnx.js'), args.model, args.node_modules, '128']
         for name, _, _, inp in built:
             cmd += [inp, os.path.join(DATA, name)]
         subprocess.run(cmd, check=True)
