@@ -220,8 +220,9 @@ def emit_qnet_header(qnet, path, namespace: str, first_line: str, comment: str =
                 f += [array_field("std::int32_t", "neg_multiplier", d["neg_multiplier"]),
                       array_field("std::int32_t", "neg_shift", d["neg_shift"])]
             f.append(f"  static constexpr std::int32_t act_min = {d['act_min']}, act_max = {d['act_max']};")
-            f.append(f"  static constexpr auto filter_float = {_float_array(h, w, float_encoding)};")
-            f.append(array_field("float", "bias_float", a["b"], cfloat))
+            # the float reference: the original weights (equalization only changes the int8 path's weights)
+            f.append(f"  static constexpr auto filter_float = {_float_array(h, a.get('w_ref', w), float_encoding)};")
+            f.append(array_field("float", "bias_float", a.get("b_ref", a["b"]), cfloat))
             if n.act == "prelu":
                 f.append(array_field("float", "alpha_float", a["alpha"], cfloat))
             h.struct(n.name, f, src)

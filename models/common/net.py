@@ -277,6 +277,77 @@ def _check_shapes(net: Net):
             raise ValueError(f"{n.name}: shape {net.shapes[n.output]} != inferred {exp}")
 
 
+# ------------------------------------------------------------------------------------------------ equalization
+def equalization_pairs(net: Net) -> list:
+    """(producer, consumer) pairs whose channel scales can be traded without changing the float function:
+    the producer is a conv / depthwise with a positively homogeneous activation (none, relu, prelu) whose
+    output is read by exactly one node, a conv / depthwise / FC, and by nothing else (not a network output)."""
+    pairs = []
+    for p in net.nodes:
+        if p.kind not in ("conv", "dwconv") or p.act not in ("none", "relu", "prelu") or p.output in net.outputs:
+            continue
+        cons = net.consumers(p.output)
+        if len(cons) == 1 and cons[0].kind in ("conv", "dwconv", "fc") and cons[0].inputs == [p.output]:
+            pairs.append((p, cons[0]))
+    return pairs
+
+
+def channel_absmax(net: Net, feeds: list, tensors: list) -> dict:
+    """Per-channel max |activation| of ``tensors`` over the float forward of ``feeds``."""
+    out = {}
+    for f in feeds:
+        env = net.forward_float(f)
+        for t in tensors:
+            a = np.abs(env[t]).reshape(-1, env[t].shape[-1]).max(axis=0)
+            out[t] = np.maximum(out.get(t, 0), a)
+    return out
+
+
+def equalize(net: Net, feeds: list, max_factor: float = 16.0, log=None) -> Net:
+    """Cross-layer equalization for per-tensor activation quantization: a float-equivalent copy of ``net`` in
+    which each equalizable pair (see equalization_pairs) has producer output channel c divided by s_c and the
+    consumer's input channel c multiplied by s_c, with s_c = sqrt(act_range_c / w_range_c) (normalized to
+    geometric mean 1, clamped to [1/max_factor, max_factor]): the activation ranges of the channels and the
+    consumer's weight ranges meet halfway. The original weights stay in attrs ``w_ref`` / ``b_ref`` (the float
+    reference the header keeps); ``w`` / ``b`` become the equalized ones used for quantization."""
+    import copy
+    eq = copy.deepcopy(net)
+    pairs = equalization_pairs(eq)
+    ranges = channel_absmax(eq, feeds, [p.output for p, _ in pairs])
+    for n in eq.nodes:
+        if "w" in n.attrs:
+            n.attrs.setdefault("w_ref", n.attrs["w"])
+            n.attrs.setdefault("b_ref", n.attrs["b"])
+    for p, c in pairs:
+        r_act = np.maximum(ranges[p.output].astype(np.float64), 1e-6)
+        wc = c.attrs["w"].astype(np.float64)
+        if c.kind == "conv":
+            r_w = np.abs(wc).max(axis=(0, 1, 2))
+        elif c.kind == "dwconv":
+            r_w = np.abs(wc).max(axis=(0, 1, 2))
+        else:
+            ch = eq.shapes[p.output][2]
+            r_w = np.abs(wc).reshape(wc.shape[0], -1, ch).max(axis=(0, 1))
+        r_w = np.maximum(r_w, 1e-12)
+        s = np.sqrt(r_act / r_w)
+        s = s / np.exp(np.mean(np.log(s)))
+        s = np.clip(s, 1.0 / max_factor, max_factor)
+        pw = p.attrs["w"].astype(np.float64)
+        if p.kind == "conv":
+            p.attrs["w"] = (pw / s[:, None, None, None]).astype(np.float32)
+        else:
+            p.attrs["w"] = (pw / s[None, None, None, :]).astype(np.float32)
+        p.attrs["b"] = (p.attrs["b"].astype(np.float64) / s).astype(np.float32)
+        if c.kind in ("conv", "dwconv"):
+            c.attrs["w"] = (wc * s[None, None, None, :]).astype(np.float32)
+        else:
+            ch = eq.shapes[p.output][2]
+            c.attrs["w"] = (wc.reshape(wc.shape[0], -1, ch) * s[None, None, :]).reshape(wc.shape).astype(np.float32)
+        if log:
+            log(f"  equalize {p.name} -> {c.name}: s in [{s.min():.3g}, {s.max():.3g}]")
+    return eq
+
+
 # ------------------------------------------------------------------------------------------------ calibration
 class RangeStats:
     """Activation statistics for the requantizing tensors of a net: exact min/max plus a histogram (built in a

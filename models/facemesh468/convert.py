@@ -82,6 +82,19 @@ def validate_float(net, upstream):
     return dict(mesh_max_abs_px=worst_mesh, faceflag_max_abs=worst_flag)
 
 
+FLAG_RANGE = (-16.0, 16.0)   # logits; sigmoid(16) = 0.9999999
+MESH_MARGIN = 0.1
+
+
+def output_quant(stats):
+    """The two outputs are never clipped by a calibration method: the mesh keeps the full range seen on the
+    calibration crops plus 10 % on each side (a clipped landmark is an error of many pixels), the flag a fixed
+    logit range."""
+    lo, hi = stats.lo[MESH], stats.hi[MESH]
+    pad = MESH_MARGIN * (hi - lo)
+    return {MESH: Q.choose_qparams(lo - pad, hi + pad), FLAG: Q.choose_qparams(*FLAG_RANGE)}
+
+
 def hybrid_heads(qnet, env_q):
     """The 'int8 trunk + float output convs' variant: dequantize the heads' int8 inputs, run the two output convs
     in float with the original weights (what FaceMesh468HybridNet does)."""
@@ -89,7 +102,8 @@ def hybrid_heads(qnet, env_q):
     for head in (MESH, FLAG):
         n = qnet.net.node(head)
         x = qnet.dequant(n.inputs[0], env_q[n.inputs[0]])
-        out[head] = Q.conv2d_float(x, n.attrs["w"], n.attrs["b"], n.attrs["stride"], n.attrs["pads"])
+        out[head] = Q.conv2d_float(x, n.attrs.get("w_ref", n.attrs["w"]), n.attrs.get("b_ref", n.attrs["b"]),
+                                   n.attrs["stride"], n.attrs["pads"])
     return out
 
 
@@ -123,6 +137,7 @@ def main():
     ap.add_argument("--seq-calib", type=int, default=32, help="crops used by the layer-by-layer calibration")
     ap.add_argument("--eval", type=int, default=100, help="held-out crops (train68 faces 2, 6, 10, ...)")
     ap.add_argument("--quick", action="store_true", help="only the global range methods (no layer-wise search)")
+    ap.add_argument("--no-equalize", action="store_true", help="skip cross-layer equalization")
     args = ap.parse_args()
     t0 = time.time()
 
@@ -147,6 +162,10 @@ def main():
     evalc = [crops.facemesh_crop(f, np.random.default_rng(100000 + i)) for i, f in enumerate(split["eval"])]
     log(f"crops: {len(calib)} calibration, {len(evalc)} evaluation ({time.time() - t0:.0f} s)")
 
+    ref_net = net
+    if not args.no_equalize:
+        net = N.equalize(ref_net, [{inp: to_float(c)} for c in calib])
+        log(f"cross-layer equalization: {len(N.equalization_pairs(net))} producer/consumer pairs")
     stats = N.RangeStats(net)
     for c in calib:
         stats.observe_minmax(net.forward_float({inp: to_float(c)}))
@@ -156,18 +175,21 @@ def main():
         stats.observe_hist(env)
         calib_float.append({MESH: env[MESH], FLAG: env[FLAG]})
     log(f"range statistics collected ({time.time() - t0:.0f} s)")
+    fixed = output_quant(stats)
+    log("output quantization: " + ", ".join(f"{k} scale {v[0]:.4g} zp {v[1]}" for k, v in fixed.items()))
 
     # ---- candidate quantizations, chosen on the calibration crops --------------------------------------------
     sel = slice(0, 48)
     candidates = {}
     for m in ("minmax", ("percentile", 99.99), ("percentile", 99.9), "mse"):
-        candidates[f"global {m}"] = N.quantize(net, stats.ranges(m), {inp: INPUT_QUANT})
+        candidates[f"global {m}"] = N.quantize(net, stats.ranges(m), {inp: INPUT_QUANT}, fixed_quant=fixed)
     if not args.quick:
         ns = args.seq_calib
         fe = [{inp: to_float(c)} for c in calib[-ns:]]
         qe = [{inp: to_int8(c)} for c in calib[-ns:]]
         for bc in (False, True):
-            qn, _ = N.quantize_sequential(net, stats, fe, qe, {inp: INPUT_QUANT}, bias_correction=bc)
+            qn, _ = N.quantize_sequential(net, stats, fe, qe, {inp: INPUT_QUANT}, bias_correction=bc,
+                                          fixed_quant=fixed)
             candidates[f"layerwise{' + bias correction' if bc else ''}"] = qn
     scores = {}
     for name, qn in candidates.items():
@@ -196,7 +218,7 @@ def main():
                                  f"{SOURCE_FILE} sha256 {prov['file_sha256']}. Do not edit.", comment, "fp16")
     log(f"wrote {header_path.relative_to(REPO)} ({header_path.stat().st_size} bytes)")
 
-    goldens = write_goldens(net, qnet, upstream)
+    goldens = write_goldens(ref_net, qnet, upstream)
     manifest = dict(
         model=MODEL, converter=f"models/{MODEL}/convert.py", converter_version=CONVERTER_VERSION,
         source=prov, license="Apache-2.0 (MediaPipe, Google LLC)",
@@ -210,6 +232,8 @@ def main():
                    layer_kinds={k: sum(1 for n in net.nodes if n.kind == k) for k in sorted({n.kind for n in net.nodes})}),
         float_validation=dict(reference="../shared/peers/refs/facemesh (ONNX Runtime fp32, same weights), 3 crops",
                               **float_check),
+        output_quantization=dict(mesh=f"calibration min/max widened by {MESH_MARGIN:.0%} of the range on each side",
+                                 flag=f"fixed logit range {list(FLAG_RANGE)}"),
         calibration=dict(set="../shared/data/train68 (HELEN + LFPW training faces; not the LFPW test set)",
                          faces=f"train.json entries 0, 4, 8, ... (first {len(calib)})",
                          crop="FaceMesh ROI from the 68 labels: eye-line rotation, side 1.5 x box, jitter "
@@ -218,6 +242,7 @@ def main():
         quantization=dict(weights="int8 symmetric per output channel (scale = max|w| / 127)",
                           activations="int8 asymmetric per tensor",
                           method=best, candidates={k: v["int8"] for k, v in scores.items()},
+                          equalization=not args.no_equalize,
                           arithmetic="docs/internal/contract.md (TFLite classic double rounding)"),
         accuracy=dict(set=f"../shared/data/train68 entries 2, 6, 10, ... (first {len(evalc)}), disjoint from calibration",
                       metric="int8 vs float landmark (x, y) distance in px of the 192x192 crop; "
