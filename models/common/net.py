@@ -87,6 +87,15 @@ class Net:
             env[n.output] = _float_node(n, [env[i] for i in n.inputs])
         return env if keep_all else {k: env[k] for k in self.outputs}
 
+    def forward_float_from(self, seeds: dict) -> dict:
+        """Float forward of every node reachable from the tensors in ``seeds`` alone (e.g. dequantized int8
+        tensors at a cut: the float tail of a mixed int8 / float network)."""
+        env = {k: np.asarray(v, np.float32) for k, v in seeds.items()}
+        for n in self.nodes:
+            if n.output not in env and all(i in env for i in n.inputs):
+                env[n.output] = _float_node(n, [env[i] for i in n.inputs])
+        return env
+
     def summary(self) -> str:
         out = []
         for n in self.nodes:

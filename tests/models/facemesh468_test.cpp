@@ -1,7 +1,7 @@
 // FaceMesh-468: the C++ networks against the converter's golden data (models/facemesh468/golden/).
 //   Int8    bit-exact to the numpy int8 emulation (every golden crop, both outputs)
 //   Float   vs the upstream model (ONNX Runtime fp32 on the same weights): landmarks within 0.05 px
-//   Hybrid  int8 trunk + float output convs vs the numpy emulation of the same
+//   Hybrid  int8 up to add_17 / add_23, float after: vs the numpy emulation of the same split
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
 
@@ -101,7 +101,7 @@ TEST_CASE("FaceMesh468Net<Float> matches the upstream model") {
   }
 }
 
-TEST_CASE("FaceMesh468HybridNet matches the numpy emulation of int8 trunk + float output convs") {
+TEST_CASE("FaceMesh468HybridNet matches the numpy emulation of the same int8 / float split") {
   using Net = models::FaceMesh468HybridNet;
   static_assert(std::is_same_v<output_spec_t<Net, 0>::element, Float>);
   Runner<Net> r;

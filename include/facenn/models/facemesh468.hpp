@@ -29,16 +29,19 @@
 //   2 x  Block                                               12x12x128
 //   PoolBlock  128 (stride 2, shortcut: max pool only)       6x6x128
 //   2 x  Block                                               6x6x128
-//   +- mesh head: PoolBlock, 2 x Block (3x3x128), conv2d_19 1x1 + PReLU (3x3x32), Block, conv2d_21 3x3/3 -> 1x1x1404
-//   +- flag head: PoolBlock (3x3x128), conv2d_29 1x1 + PReLU (3x3x32), Block, conv2d_31 3x3/3 -> 1x1x1
+//   +- mesh head: PoolBlock, 2 x Block (3x3x128) | conv2d_19 1x1 + PReLU (3x3x32), Block, conv2d_21 3x3/3 -> 1x1x1404
+//   +- flag head: PoolBlock (3x3x128)            | conv2d_29 1x1 + PReLU (3x3x32), Block, conv2d_31 3x3/3 -> 1x1x1
+//                                                ^ where FaceMesh468HybridNet switches to float
 //
 // Two instantiations, one graph:
 //   FaceMesh468Net<Int8>   all int8 (contract arithmetic, bit-exact to the converter's numpy emulation)
 //   FaceMesh468Net<Float>  the float reference (fp16 source weights, float activations)
 // and a mixed variant:
-//   FaceMesh468HybridNet   int8 input and trunk, the two output convolutions (conv2d_21: 0.4 M MACs,
-//                          conv2d_31) in float on the dequantized head inputs; outputs are float. It removes
-//                          the int8 rounding of the mesh output (one step = scale of q_conv2d_21, ~0.9 px).
+//   FaceMesh468HybridNet   int8 input and trunk; each head dequantizes its 3x3x128 tensor (add_17 / add_23)
+//                          and runs its tail in float: conv 1x1 + PReLU, one residual block, the output conv
+//                          (0.5 M of the 35 M MACs). Outputs are float. It removes the int8 rounding of the mesh
+//                          output (one step of q_conv2d_21 is ~1 px) and of the small, sensitive 3x3x32 tensors:
+//                          the most accurate int8 deployment (see docs/models/facemesh468.md).
 #pragma once
 
 #include <facenn/core.hpp>
@@ -87,39 +90,39 @@ using Trunk = Sequential<
     Block<T, W::depthwise_conv2d_13, W::conv2d_14, W::add_13>,                   //
     Block<T, W::depthwise_conv2d_14, W::conv2d_15, W::add_14>>;                  //
 
-// Mesh head body: 6x6x128 -> 3x3x32 (the input of the final conv2d_21).
+// Mesh head, 6x6x128 -> 1x1x1404: three residual blocks at 3x3x128, then the tail.
 template <class T>
-using MeshHeadBody = Sequential<
+using MeshHeadBlocks = Sequential<
     PoolBlock<T, W::depthwise_conv2d_15, W::conv2d_16, W::add_15>,               // 3x3x128
     Block<T, W::depthwise_conv2d_16, W::conv2d_17, W::add_16>,                   //
-    Block<T, W::depthwise_conv2d_17, W::conv2d_18, W::add_17>,                   //
+    Block<T, W::depthwise_conv2d_17, W::conv2d_18, W::add_17>>;                  //
+template <class T>
+using MeshHeadTail = Sequential<
     Conv<T, W::conv2d_19, Stride<1>, Padding::Valid>,                            // 3x3x32, PReLU
-    Block<T, W::depthwise_conv2d_18, W::conv2d_20, W::add_18>>;                  //
+    Block<T, W::depthwise_conv2d_18, W::conv2d_20, W::add_18>,                   //
+    Conv<T, W::conv2d_21, Stride<3>, Padding::Valid>>;                           // 1x1x1404 (3x3 window, stride 3)
 
-// Face-flag head body: 6x6x128 -> 3x3x32 (the input of the final conv2d_31).
+// Face-flag head, 6x6x128 -> 1x1x1.
 template <class T>
-using FlagHeadBody = Sequential<
-    PoolBlock<T, W::depthwise_conv2d_23, W::conv2d_28, W::add_23>,               // 3x3x128
+using FlagHeadBlocks = PoolBlock<T, W::depthwise_conv2d_23, W::conv2d_28, W::add_23>;  // 3x3x128
+template <class T>
+using FlagHeadTail = Sequential<
     Conv<T, W::conv2d_29, Stride<1>, Padding::Valid>,                            // 3x3x32, PReLU
-    Block<T, W::depthwise_conv2d_24, W::conv2d_30, W::add_24>>;                  //
-
-// The output convolutions: 3x3 windows with stride 3 over the 3x3x32 maps = one dot product per output.
-template <class T>
-using MeshOut = Conv<T, W::conv2d_21, Stride<3>, Padding::Valid>;                // 1x1x1404
-template <class T>
-using FlagOut = Conv<T, W::conv2d_31, Stride<3>, Padding::Valid>;                // 1x1x1 (logit)
+    Block<T, W::depthwise_conv2d_24, W::conv2d_30, W::add_24>,                   //
+    Conv<T, W::conv2d_31, Stride<3>, Padding::Valid>>;                           // 1x1x1 (logit)
 
 }  // namespace facemesh468_graph
 
 template <class T>
 using FaceMesh468Net = Network<TensorSpec<T, Shape<192, 192, 3>, weights::facemesh468::q_input_1>,
                                facemesh468_graph::Trunk<T>,
-                               Branch<Sequential<facemesh468_graph::MeshHeadBody<T>, facemesh468_graph::MeshOut<T>>,
-                                      Sequential<facemesh468_graph::FlagHeadBody<T>, facemesh468_graph::FlagOut<T>>>>;
+                               Branch<Sequential<facemesh468_graph::MeshHeadBlocks<T>, facemesh468_graph::MeshHeadTail<T>>,
+                                      Sequential<facemesh468_graph::FlagHeadBlocks<T>, facemesh468_graph::FlagHeadTail<T>>>>;
 
-using FaceMesh468HybridNet =
-    Network<TensorSpec<Int8, Shape<192, 192, 3>, weights::facemesh468::q_input_1>, facemesh468_graph::Trunk<Int8>,
-            Branch<Sequential<facemesh468_graph::MeshHeadBody<Int8>, Dequantize, facemesh468_graph::MeshOut<Float>>,
-                   Sequential<facemesh468_graph::FlagHeadBody<Int8>, Dequantize, facemesh468_graph::FlagOut<Float>>>>;
+// Int8 up to the 3x3x128 tensor of each head, float after it (the same weights' float reference).
+using FaceMesh468HybridNet = Network<
+    TensorSpec<Int8, Shape<192, 192, 3>, weights::facemesh468::q_input_1>, facemesh468_graph::Trunk<Int8>,
+    Branch<Sequential<facemesh468_graph::MeshHeadBlocks<Int8>, Dequantize, facemesh468_graph::MeshHeadTail<Float>>,
+           Sequential<facemesh468_graph::FlagHeadBlocks<Int8>, Dequantize, facemesh468_graph::FlagHeadTail<Float>>>>;
 
 }  // namespace facenn::models
