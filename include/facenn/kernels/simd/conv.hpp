@@ -30,9 +30,14 @@ namespace facenn::kernels::simd {
 
 // ---- compile-time packing ---------------------------------------------------------------------------
 
-// Largest filter (bytes) packed by constant evaluation; bigger layers use the unpacked kernel (clang's
-// default -fconstexpr-steps allows ~1M evaluation steps per constant).
+// Largest filter (bytes) packed by constant evaluation; bigger layers (FaceMesh's 404 KB output conv)
+// use the unpacked kernel. The default limits: GCC -fconstexpr-ops-limit = 2^25 operations (~80 per
+// packed byte here), clang -fconstexpr-steps = 2^20 steps per constant.
+#if defined(__clang__)
 inline constexpr std::size_t kMaxPackedFilterBytes = 96 * 1024;
+#else
+inline constexpr std::size_t kMaxPackedFilterBytes = 256 * 1024;
+#endif
 
 template <class W, int L>
 struct PackedConvWeights {
