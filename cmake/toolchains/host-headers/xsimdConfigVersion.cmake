@@ -1,0 +1,11 @@
+include(${CMAKE_CURRENT_LIST_DIR}/facenn_host_headers.cmake)
+facenn_header_version(PACKAGE_VERSION /usr/include/xsimd/config/xsimd_config.hpp XSIMD_VERSION)
+# Same rule as upstream's: the major version must match.
+string(REGEX MATCH "^[0-9]+" major "${PACKAGE_VERSION}")
+set(PACKAGE_VERSION_COMPATIBLE TRUE)
+if(PACKAGE_FIND_VERSION AND (PACKAGE_VERSION VERSION_LESS PACKAGE_FIND_VERSION OR NOT major STREQUAL PACKAGE_FIND_VERSION_MAJOR))
+  set(PACKAGE_VERSION_COMPATIBLE FALSE)
+endif()
+if(NOT PACKAGE_VERSION)
+  set(PACKAGE_VERSION_UNSUITABLE TRUE)
+endif()
