@@ -11,6 +11,12 @@ namespace {
 std::atomic<long> g_allocations{0};
 }
 
+// The replacements pair malloc with free by design; g++'s -Wmismatched-new-delete cannot see that
+// both sides are replaced together.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#endif
+
 void* operator new(std::size_t n) {
   g_allocations.fetch_add(1);
   if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
