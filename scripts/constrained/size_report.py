@@ -170,7 +170,7 @@ def main():
             text = f.read()
         m = re.search(r"stack_used: (\d+)", text)
         stack_used = int(m.group(1)) if m else None
-        m = re.search(r"cycles: (\d+)", text)
+        m = re.search(r"qemu_icount_instructions: (\d+)", text)
         cycles = int(m.group(1)) if m else None
 
     def kib(n):
@@ -216,7 +216,7 @@ def main():
     print("| | RAM KiB | weight flash KiB | latency |")
     print("|---|---:|---:|---|")
     print(f"| STM32N6 (ST, FaceMesh int8, Neural-ART NPU) | {STM32N6['ram_kib']} | {STM32N6['weights_kib']} | {STM32N6['latency_ms']} ms |")
-    cyc = (f"not measured: QEMU is not cycle-accurate ({cycles} SysTick ticks of QEMU's virtual clock)"
+    cyc = (f"not measured (QEMU is not cycle-accurate); {cycles / 1e6:.1f} M instructions executed (QEMU -icount)"
            if cycles is not None else "not measured (QEMU is not cycle-accurate)")
     print(f"| facenn mcu_bare, {model} | {ram_total / KIB:.1f} | {weights_total / KIB:.1f} | {cyc} |")
     print()
