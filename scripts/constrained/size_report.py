@@ -179,7 +179,7 @@ def main():
     rows = [
         ("flash", "weights (.weights)", weights_total, "int8 filters %.1f KiB + per-channel bias/multipliers/shifts %.1f KiB"
          % (int8_filters / KIB, (weights_total - int8_filters) / KIB)),
-        ("flash", "code (.vectors + .text)", code_total, "facenn kernels/layers/graph %.1f KiB, libc/libgcc %.1f KiB, startup/main/report %.1f KiB"
+        ("flash", "code (.vectors + .text)", code_total, "functions of namespace facenn %.1f KiB, libc/libgcc %.1f KiB, startup/main/report %.1f KiB (main may inline the graph)"
          % (code_facenn / KIB, code_lib / KIB, (code_total - code_facenn - code_lib) / KIB)),
         ("flash", "other read-only data", rodata_total, "embedded input %.1f KiB, layer constants/strings %.1f KiB"
          % (input_bytes / KIB, (rodata_total - input_bytes) / KIB)),
