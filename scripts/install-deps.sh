@@ -8,6 +8,8 @@ packages=(
   doctest-dev libbenchmark-dev                        # tests, benchmarks
   libopencv-dev                                       # test-only: cv::solvePnP as the pose reference
   python3-numpy                                       # test helpers and converters
+  gcc-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-newlib qemu-system-arm  # Cortex-M55 image
+  g++-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user                                      # aarch64 tests
 )
 missing=()
 for p in "${packages[@]}"; do
