@@ -62,10 +62,12 @@ def rotated_rect_crop(img: np.ndarray, cx: float, cy: float, side: float, angle:
     return cv2.warpAffine(img, m, (size, size), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
 
 
-def facemesh_crop(face: dict, rng: np.random.Generator | None = None, size: int = 192) -> np.ndarray:
+def facemesh_crop(face: dict, rng: np.random.Generator | None = None, size: int = 192,
+                  shift: tuple = (0.0, 0.0)) -> np.ndarray:
     """FaceMesh ROI as the BlazeFace -> FaceMesh pipeline makes it (rotation from the eye line, side 1.5 x the
     face box), with the face box taken from the 68 labelled points; ``rng`` adds a little jitter (scale +-10 %,
-    centre +-5 %, roll +-6 deg) so the calibration sees the spread a detector produces."""
+    centre +-5 %, roll +-6 deg) so the calibration sees the spread a detector produces. ``shift`` moves the
+    centre by that fraction of the side (off-face crops, for the face-presence score)."""
     lm = face["landmarks"]
     img = _read_rgb(face["path"])
     x0, y0 = lm.min(0)
@@ -79,6 +81,8 @@ def facemesh_crop(face: dict, rng: np.random.Generator | None = None, size: int 
         cx += rng.uniform(-0.05, 0.05) * side
         cy += rng.uniform(-0.05, 0.05) * side
         angle += math.radians(rng.uniform(-6, 6))
+    cx += shift[0] * side
+    cy += shift[1] * side
     return rotated_rect_crop(img, cx, cy, side, angle, size)
 
 

@@ -106,10 +106,11 @@ def hybrid_heads(ref_net, qnet, env_q):
     return {MESH: env[MESH], FLAG: env[FLAG]}
 
 
-def evaluate(net, ref_net, qnet, crops_u8, float_outs=None):
-    """int8 vs float on crops: landmark (x, y) error in px of the 192x192 crop, face-presence score difference."""
+def evaluate(net, ref_net, qnet, crops_u8, float_outs=None, score_crops=()):
+    """int8 vs float on crops: landmark (x, y) error in px of the 192x192 crop, face-presence score difference
+    (on ``crops_u8`` and on ``score_crops``: shifted / off-face crops whose scores are not saturated)."""
     inp = net.inputs[0]
-    errs, herrs, flag_d, hflag_d, zerr = [], [], [], [], []
+    errs, herrs, flag_d, hflag_d, zerr, flag_pairs = [], [], [], [], [], []
     for i, c in enumerate(crops_u8):
         f = float_outs[i] if float_outs else net.forward_float({inp: to_float(c)}, keep_all=False)
         env = qnet.forward_int8({inp: to_int8(c)})
@@ -121,11 +122,19 @@ def evaluate(net, ref_net, qnet, crops_u8, float_outs=None):
         h = hybrid_heads(ref_net, qnet, env)
         herrs.append(landmark_errors(h[MESH], f[MESH]))
         hflag_d.append(abs(float(sigmoid(h[FLAG].item())) - p_f))
+    for c in score_crops:
+        f = net.forward_float({inp: to_float(c)}, keep_all=False)
+        env = qnet.forward_int8({inp: to_int8(c)})
+        p_f = float(sigmoid(f[FLAG].item()))
+        flag_d.append(abs(float(sigmoid(qnet.dequant(FLAG, env[FLAG]).item())) - p_f))
+        hflag_d.append(abs(float(sigmoid(hybrid_heads(ref_net, qnet, env)[FLAG].item())) - p_f))
+        flag_pairs.append((p_f, float(sigmoid(qnet.dequant(FLAG, env[FLAG]).item()))))
     e, he = np.array(errs), np.array(herrs)
-    return dict(n=len(crops_u8),
+    return dict(n=len(crops_u8), score_crops=len(crops_u8) + len(score_crops),
                 int8=dict(mean_px=float(e.mean()), max_px=float(e.max()), p99_px=float(np.percentile(e, 99)),
                           max_abs_z=float(max(zerr)), faceflag_max_abs=float(max(flag_d)),
-                          faceflag_mean_abs=float(np.mean(flag_d))),
+                          faceflag_mean_abs=float(np.mean(flag_d)),
+                          faceflag_worst=max(flag_pairs, key=lambda t: abs(t[0] - t[1])) if flag_pairs else None),
                 hybrid=dict(mean_px=float(he.mean()), max_px=float(he.max()), p99_px=float(np.percentile(he, 99)),
                             faceflag_max_abs=float(max(hflag_d))))
 
@@ -157,8 +166,15 @@ def main():
     # ---- calibration / evaluation crops (train68, disjoint) ------------------------------------------------
     faces = crops.train68_faces()
     split = crops.calibration_split(faces, n_calib=args.calib, n_eval=args.eval)
-    calib = [crops.facemesh_crop(f, np.random.default_rng(i)) for i, f in enumerate(split["calib"])]
+    # calibration: jittered face crops, every 4th one moved off the face (0.3 / 0.5 / 0.8 of the side) so the
+    # ranges also cover the crops a tracker sees when it loses the face (face-presence score in transition)
+    calib = [crops.facemesh_crop(f, np.random.default_rng(i),
+                                 shift=((-1) ** (i // 4) * (0.3, 0.5, 0.8)[(i // 4) % 3] if i % 4 == 3 else 0.0, 0.0))
+             for i, f in enumerate(split["calib"])]
     evalc = [crops.facemesh_crop(f, np.random.default_rng(100000 + i)) for i, f in enumerate(split["eval"])]
+    # face-presence score away from saturation: crops moved by 0.3 / 0.5 / 0.8 of their side (left / right)
+    offc = [crops.facemesh_crop(f, np.random.default_rng(200000 + i), shift=((-1) ** i * (0.3, 0.5, 0.8)[i % 3], 0.0))
+            for i, f in enumerate(split["eval"])]
     log(f"crops: {len(calib)} calibration, {len(evalc)} evaluation ({time.time() - t0:.0f} s)")
 
     ref_net = net
@@ -178,7 +194,8 @@ def main():
     log("output quantization: " + ", ".join(f"{k} scale {v[0]:.4g} zp {v[1]}" for k, v in fixed.items()))
 
     # ---- candidate quantizations, chosen on the calibration crops --------------------------------------------
-    sel = slice(0, 48)
+    sel = [i for i in range(len(calib)) if i % 4 != 3][:48]
+    sel_off = [i for i in range(len(calib)) if i % 4 == 3][:16]
     candidates = {}
     for m in ("minmax", ("percentile", 99.99), ("percentile", 99.9), "mse"):
         candidates[f"global {m}"] = N.quantize(net, stats.ranges(m), {inp: INPUT_QUANT}, fixed_quant=fixed)
@@ -192,21 +209,24 @@ def main():
             candidates[f"layerwise{' + bias correction' if bc else ''}"] = qn
     scores = {}
     for name, qn in candidates.items():
-        r = evaluate(net, ref_net, qn, calib[sel], calib_float[sel])
+        r = evaluate(net, ref_net, qn, [calib[i] for i in sel], [calib_float[i] for i in sel],
+                     score_crops=[calib[i] for i in sel_off])
         scores[name] = r
         log(f"  {name:34s} calib int8 mean {r['int8']['mean_px']:.3f} max {r['int8']['max_px']:.3f} | "
-            f"hybrid mean {r['hybrid']['mean_px']:.3f} max {r['hybrid']['max_px']:.3f}")
+            f"hybrid mean {r['hybrid']['mean_px']:.3f} max {r['hybrid']['max_px']:.3f} | face score max "
+            f"{r['int8']['faceflag_max_abs']:.3f} / {r['hybrid']['faceflag_max_abs']:.3f}")
     best = min(scores, key=lambda k: scores[k]["int8"]["mean_px"] + scores[k]["hybrid"]["mean_px"]
-               + 0.1 * (scores[k]["int8"]["max_px"] + scores[k]["hybrid"]["max_px"]))
+               + 0.1 * (scores[k]["int8"]["max_px"] + scores[k]["hybrid"]["max_px"])
+               + 2.0 * (scores[k]["int8"]["faceflag_max_abs"] + scores[k]["hybrid"]["faceflag_max_abs"]))
     qnet = candidates[best]
     log(f"chosen: {best} ({time.time() - t0:.0f} s)")
 
     # ---- held-out measurement ----------------------------------------------------------------------------------
-    result = evaluate(net, ref_net, qnet, evalc)
+    result = evaluate(net, ref_net, qnet, evalc, score_crops=offc)
     i8, hy = result["int8"], result["hybrid"]
     log(f"int8 vs float on {result['n']} held-out crops: landmarks mean {i8['mean_px']:.3f} px, max {i8['max_px']:.3f} px, "
         f"face score max |diff| {i8['faceflag_max_abs']:.4f}; hybrid (float head tails): mean {hy['mean_px']:.3f}, "
-        f"max {hy['max_px']:.3f}")
+        f"max {hy['max_px']:.3f}, face score max |diff| {hy['faceflag_max_abs']:.4f}")
 
     # ---- header, goldens, manifest ----------------------------------------------------------------------------
     for n in net.nodes:
@@ -237,14 +257,16 @@ def main():
         calibration=dict(set="../shared/data/train68 (HELEN + LFPW training faces; not the LFPW test set)",
                          faces=f"train.json entries 0, 4, 8, ... (first {len(calib)})",
                          crop="FaceMesh ROI from the 68 labels: eye-line rotation, side 1.5 x box, jitter "
-                              "(scale +-10 %, centre +-5 %, roll +-6 deg), 192x192 bilinear",
+                              "(scale +-10 %, centre +-5 %, roll +-6 deg), 192x192 bilinear; every 4th crop "
+                              "moved off the face by 0.3 / 0.5 / 0.8 of its side",
                          crops=len(calib), layerwise_crops=args.seq_calib if not args.quick else 0),
         quantization=dict(weights="int8 symmetric per output channel (scale = max|w| / 127)",
                           activations="int8 asymmetric per tensor",
                           method=best, candidates={k: v["int8"] for k, v in scores.items()},
                           equalization=not args.no_equalize,
                           arithmetic="docs/internal/contract.md (TFLite classic double rounding)"),
-        accuracy=dict(set=f"../shared/data/train68 entries 2, 6, 10, ... (first {len(evalc)}), disjoint from calibration",
+        accuracy=dict(set=f"../shared/data/train68 entries 2, 6, 10, ... (first {len(evalc)}), disjoint from calibration; "
+                          f"face score also on {len(offc)} crops shifted by 0.3 / 0.5 / 0.8 of the side",
                       metric="int8 vs float landmark (x, y) distance in px of the 192x192 crop; "
                              "face score = sigmoid(flag) difference",
                       **result),
