@@ -1,8 +1,9 @@
 // int8 2-D convolution and fully connected layers, NHWC, with the output stage fused. Two kernels:
 //
-// 1. conv2d_s8_packed_4xL: weights packed at compile time (PackedConvWeights<W, L>, keyed by the
-//    generated weights struct W). Tile: 4 output pixels x L output channels (L = Isa::lanes, 16 on
-//    AVX-512), input channels in groups of 4 (XNNPACK's "4xLc4"):
+// 1. conv2d_s8_packed (microkernels 4x2Lc4 and 6xLc4): weights packed at compile time
+//    (PackedConvWeights<W, L>, keyed by the generated weights struct W). Tile: 4 output pixels x 2 blocks
+//    of L output channels (L = Isa::lanes, 16 on AVX-512; each activation broadcast feeds both blocks),
+//    or 6 pixels x 1 block for an odd last block; input channels in groups of 4 (the "c4"):
 //      packed block b (channels b*L .. b*L+L-1), for each tap (ky, kx), for each group g of 4 input channels:
 //        L x 4 int8: lane j holds w[b*L + j][ky][kx][4g .. 4g+3] (zero past in_c / out_c)
 //      bias'[oc] = bias[oc] - (in_zp + 128) * sum(w[oc])       (int32, one per padded channel)
@@ -93,27 +94,33 @@ inline std::int32_t load4_n(const std::int8_t* p, int n) noexcept {  // n in 1..
   return v;
 }
 
-// MR pixels whose every tap is inside the input; px[m] points at each pixel's top-left tap.
-template <class Isa, int MR, bool kSafeTail>
-inline void conv_tile_interior(const ConvGeometry& g, const std::int8_t* const* px, const std::int8_t* wb,
-                               int groups, typename Isa::V bias, typename Isa::V* acc) noexcept {
+// MR pixels whose every tap is inside the input; px[m] points at each pixel's top-left tap. NB blocks
+// of L output channels share each activation broadcast (block k's weights are block_bytes further).
+template <class Isa, int MR, int NB, bool kSafeTail>
+FACENN_SIMD_INLINE void conv_tile_interior(const ConvGeometry& g, const std::int8_t* const* px,
+                                           const std::int8_t* wb, std::size_t block_bytes, int groups,
+                                           const typename Isa::V* bias, typename Isa::V (*acc)[MR]) noexcept {
   using V = typename Isa::V;
   constexpr int L = Isa::lanes;
   const V flip(static_cast<std::int32_t>(0x80808080u));
   const int tail = g.in_c - (groups - 1) * 4;  // bytes in the last group
-  for (int m = 0; m < MR; ++m) acc[m] = bias;
+  for (int nb = 0; nb < NB; ++nb) {
+    for (int m = 0; m < MR; ++m) acc[nb][m] = bias[nb];
+  }
   const std::int8_t* w = wb;
   for (int ky = 0; ky < g.kernel_h; ++ky) {
     for (int kx = 0; kx < g.kernel_w; ++kx) {
       const int off = (ky * g.in_w + kx) * g.in_c;
       for (int gi = 0; gi < groups; ++gi, w += L * 4) {
-        const V wv = Isa::load_bytes(w);
+        V wv[NB];
+        for (int nb = 0; nb < NB; ++nb) wv[nb] = Isa::load_bytes(w + nb * block_bytes);
         for (int m = 0; m < MR; ++m) {
           const std::int8_t* p = px[m] + off + gi * 4;
           V x;
           if (kSafeTail && gi == groups - 1) x = V(load4_n(p, tail));
           else x = Isa::bcast4(p);
-          acc[m] = Isa::dot4(acc[m], x ^ flip, wv);
+          x ^= flip;
+          for (int nb = 0; nb < NB; ++nb) acc[nb][m] = Isa::dot4(acc[nb][m], x, wv[nb]);
         }
       }
     }
@@ -121,107 +128,122 @@ inline void conv_tile_interior(const ConvGeometry& g, const std::int8_t* const* 
 }
 
 // One pixel with taps in the padding: those taps feed u8(zp).
-template <class Isa, bool kSafeTail>
-inline typename Isa::V conv_pixel_border(const ConvGeometry& g, const std::int8_t* input, int y0, int x0,
-                                         const std::int8_t* wb, int groups, typename Isa::V bias,
-                                         typename Isa::V zp_u8) noexcept {
+template <class Isa, int NB, bool kSafeTail>
+inline void conv_pixel_border(const ConvGeometry& g, const std::int8_t* input, int y0, int x0, const std::int8_t* wb,
+                              std::size_t block_bytes, int groups, const typename Isa::V* bias,
+                              typename Isa::V zp_u8, typename Isa::V* acc) noexcept {
   using V = typename Isa::V;
   constexpr int L = Isa::lanes;
   const V flip(static_cast<std::int32_t>(0x80808080u));
   const int tail = g.in_c - (groups - 1) * 4;
-  V acc = bias;
+  for (int nb = 0; nb < NB; ++nb) acc[nb] = bias[nb];
   const std::int8_t* w = wb;
   for (int ky = 0; ky < g.kernel_h; ++ky) {
     const int iy = y0 + ky;
     for (int kx = 0; kx < g.kernel_w; ++kx) {
       const int ix = x0 + kx;
-      if (iy < 0 || iy >= g.in_h || ix < 0 || ix >= g.in_w) {
-        for (int gi = 0; gi < groups; ++gi, w += L * 4) acc = Isa::dot4(acc, zp_u8, Isa::load_bytes(w));
-        continue;
-      }
-      const std::int8_t* p = input + (iy * g.in_w + ix) * g.in_c;
+      const bool outside = iy < 0 || iy >= g.in_h || ix < 0 || ix >= g.in_w;
+      const std::int8_t* p = outside ? nullptr : input + (iy * g.in_w + ix) * g.in_c;
       for (int gi = 0; gi < groups; ++gi, w += L * 4) {
-        V x;
-        if (kSafeTail && gi == groups - 1) x = V(load4_n(p + gi * 4, tail));
-        else x = Isa::bcast4(p + gi * 4);
-        acc = Isa::dot4(acc, x ^ flip, Isa::load_bytes(w));
+        V x = zp_u8;
+        if (!outside) {
+          if (kSafeTail && gi == groups - 1) x = V(load4_n(p + gi * 4, tail));
+          else x = Isa::bcast4(p + gi * 4);
+          x ^= flip;
+        }
+        for (int nb = 0; nb < NB; ++nb) acc[nb] = Isa::dot4(acc[nb], x, Isa::load_bytes(w + nb * block_bytes));
       }
     }
   }
-  return acc;
 }
 
-template <class Isa, bool kPRelu, bool kLeft>
-inline void conv2d_s8_packed_4xL(const ConvGeometry& g0, const std::int8_t* input, std::int32_t zp,
-                                 const std::int8_t* packed_w, const std::int32_t* packed_bias,
-                                 const Int8OutputStage& st, std::int8_t* output) noexcept {
+template <class Isa, int NB, bool kPRelu, bool kLeft>
+inline void conv2d_s8_packed_blocks(const ConvGeometry& g, const std::int8_t* input, std::int32_t zp,
+                                    const std::int8_t* packed_w, const std::int32_t* packed_bias,
+                                    const Int8OutputStage& st, std::int8_t* output, int b0) noexcept {
   using V = typename Isa::V;
   constexpr int L = Isa::lanes;
-  constexpr int MR = 4;
-  ConvGeometry g = g0;
-  if (g.kernel_h == 1 && g.kernel_w == 1 && g.stride_h == 1 && g.stride_w == 1 && g.pad_top == 0 &&
-      g.pad_left == 0 && g.out_h == g.in_h && g.out_w == g.in_w) {
-    g = ConvGeometry{1, g0.in_h * g0.in_w, g0.in_c, 1, g0.out_h * g0.out_w, g0.out_c, 1, 1, 1, 1, 0, 0};
-  }
+  constexpr int MR = NB == 1 ? 6 : 4;
   const int groups = (g.in_c + 3) / 4;
   const bool exact_groups = g.in_c % 4 == 0;
   const std::size_t block_bytes = static_cast<std::size_t>(g.kernel_h * g.kernel_w) * groups * L * 4;
   const std::int8_t* in_end = input + static_cast<std::size_t>(g.in_h) * g.in_w * g.in_c;
   const std::ptrdiff_t last_tap = (static_cast<std::ptrdiff_t>(g.kernel_h - 1) * g.in_w + (g.kernel_w - 1)) * g.in_c;
   const V zp_u8(splat4(zp + 128));
-
   auto x_first = [&](int ox) { return ox * g.stride_w - g.pad_left; };
   const int ox_lo = std::min(g.out_w, (g.pad_left + g.stride_w - 1) / g.stride_w);
   const int ox_hi = std::max(ox_lo, std::min(g.out_w, (g.in_w - g.kernel_w + g.pad_left) < 0
                                                           ? 0
                                                           : (g.in_w - g.kernel_w + g.pad_left) / g.stride_w + 1));
-
-  for (int b = 0; b * L < g.out_c; ++b) {
-    const int oc0 = b * L;
-    const int n = std::min(L, g.out_c - oc0);
-    const auto stage = VecOutputStage<Isa, kPRelu, kLeft>::make(st, oc0, n);
-    const V bias = Isa::load_s32(packed_bias + oc0);
-    const std::int8_t* wb = packed_w + static_cast<std::size_t>(b) * block_bytes;
-    auto store = [&](int oy, int ox, V acc) {
-      std::int8_t* o = output + (static_cast<std::ptrdiff_t>(oy) * g.out_w + ox) * g.out_c + oc0;
-      if (n == L) Isa::store_s8(o, stage.apply(acc));
-      else Isa::store_s8_n(o, stage.apply(acc), n);
-    };
-    auto safe = [&](const std::int8_t* p) { return exact_groups || p + last_tap + groups * 4 <= in_end; };
-    auto border = [&](int oy, int ox) {
-      const int y0 = oy * g.stride_h - g.pad_top, x0 = x_first(ox);
-      const std::int8_t* p = input + (std::max(y0, 0) * g.in_w + std::max(x0, 0)) * g.in_c;
-      const V acc = safe(p) ? conv_pixel_border<Isa, false>(g, input, y0, x0, wb, groups, bias, zp_u8)
-                            : conv_pixel_border<Isa, true>(g, input, y0, x0, wb, groups, bias, zp_u8);
-      store(oy, ox, acc);
-    };
-    for (int oy = 0; oy < g.out_h; ++oy) {
-      const int y0 = oy * g.stride_h - g.pad_top;
-      if (y0 < 0 || y0 + g.kernel_h > g.in_h) {
-        for (int ox = 0; ox < g.out_w; ++ox) border(oy, ox);
-        continue;
-      }
-      for (int ox = 0; ox < ox_lo; ++ox) border(oy, ox);
-      const std::int8_t* row = input + static_cast<std::ptrdiff_t>(y0) * g.in_w * g.in_c;
-      int ox = ox_lo;
-      for (; ox + MR <= ox_hi; ox += MR) {
-        const std::int8_t* px[MR];
-        for (int m = 0; m < MR; ++m) px[m] = row + static_cast<std::ptrdiff_t>(x_first(ox + m)) * g.in_c;
-        V acc[MR];
-        if (safe(px[MR - 1])) conv_tile_interior<Isa, MR, false>(g, px, wb, groups, bias, acc);
-        else conv_tile_interior<Isa, MR, true>(g, px, wb, groups, bias, acc);
-        for (int m = 0; m < MR; ++m) store(oy, ox + m, acc[m]);
-      }
-      for (; ox < ox_hi; ++ox) {
-        const std::int8_t* px[1] = {row + static_cast<std::ptrdiff_t>(x_first(ox)) * g.in_c};
-        V acc[1];
-        if (safe(px[0])) conv_tile_interior<Isa, 1, false>(g, px, wb, groups, bias, acc);
-        else conv_tile_interior<Isa, 1, true>(g, px, wb, groups, bias, acc);
-        store(oy, ox, acc[0]);
-      }
-      for (; ox < g.out_w; ++ox) border(oy, ox);
-    }
+  VecOutputStage<Isa, kPRelu, kLeft> stage[NB];
+  V bias[NB];
+  int oc0[NB], n[NB];
+  for (int nb = 0; nb < NB; ++nb) {
+    oc0[nb] = (b0 + nb) * L;
+    n[nb] = std::min(L, g.out_c - oc0[nb]);
+    stage[nb] = VecOutputStage<Isa, kPRelu, kLeft>::make(st, oc0[nb], n[nb]);
+    bias[nb] = Isa::load_s32(packed_bias + oc0[nb]);
   }
+  const std::int8_t* wb = packed_w + static_cast<std::size_t>(b0) * block_bytes;
+  auto store = [&](int oy, int ox, const V* acc) {
+    std::int8_t* o = output + (static_cast<std::ptrdiff_t>(oy) * g.out_w + ox) * g.out_c;
+    for (int nb = 0; nb < NB; ++nb) {
+      if (n[nb] == L) Isa::store_s8(o + oc0[nb], stage[nb].apply(acc[nb]));
+      else Isa::store_s8_n(o + oc0[nb], stage[nb].apply(acc[nb]), n[nb]);
+    }
+  };
+  auto safe = [&](const std::int8_t* p) { return exact_groups || p + last_tap + groups * 4 <= in_end; };
+  auto border = [&](int oy, int ox) {
+    const int y0 = oy * g.stride_h - g.pad_top, x0 = x_first(ox);
+    const std::int8_t* p = input + (std::max(y0, 0) * g.in_w + std::max(x0, 0)) * g.in_c;
+    V acc[NB];
+    if (safe(p)) conv_pixel_border<Isa, NB, false>(g, input, y0, x0, wb, block_bytes, groups, bias, zp_u8, acc);
+    else conv_pixel_border<Isa, NB, true>(g, input, y0, x0, wb, block_bytes, groups, bias, zp_u8, acc);
+    store(oy, ox, acc);
+  };
+  auto tile = [&]<int R>(const std::int8_t* row, int oy, int ox) {
+    const std::int8_t* px[R];
+    for (int m = 0; m < R; ++m) px[m] = row + static_cast<std::ptrdiff_t>(x_first(ox + m)) * g.in_c;
+    V acc[NB][R];
+    if (safe(px[R - 1])) conv_tile_interior<Isa, R, NB, false>(g, px, wb, block_bytes, groups, bias, acc);
+    else conv_tile_interior<Isa, R, NB, true>(g, px, wb, block_bytes, groups, bias, acc);
+    for (int m = 0; m < R; ++m) {
+      V a[NB];
+      for (int nb = 0; nb < NB; ++nb) a[nb] = acc[nb][m];
+      store(oy, ox + m, a);
+    }
+  };
+  for (int oy = 0; oy < g.out_h; ++oy) {
+    const int y0 = oy * g.stride_h - g.pad_top;
+    if (y0 < 0 || y0 + g.kernel_h > g.in_h) {
+      for (int ox = 0; ox < g.out_w; ++ox) border(oy, ox);
+      continue;
+    }
+    for (int ox = 0; ox < ox_lo; ++ox) border(oy, ox);
+    const std::int8_t* row = input + static_cast<std::ptrdiff_t>(y0) * g.in_w * g.in_c;
+    int ox = ox_lo;
+    for (; ox + MR <= ox_hi; ox += MR) tile.template operator()<MR>(row, oy, ox);
+    for (; ox < ox_hi; ++ox) tile.template operator()<1>(row, oy, ox);
+    for (; ox < g.out_w; ++ox) border(oy, ox);
+  }
+}
+
+template <class Isa, bool kPRelu, bool kLeft>
+inline void conv2d_s8_packed_tiles(const ConvGeometry& g0, const std::int8_t* input, std::int32_t zp,
+                                 const std::int8_t* packed_w, const std::int32_t* packed_bias,
+                                 const Int8OutputStage& st, std::int8_t* output) noexcept {
+  constexpr int L = Isa::lanes;
+  ConvGeometry g = g0;
+  if (g.kernel_h == 1 && g.kernel_w == 1 && g.stride_h == 1 && g.stride_w == 1 && g.pad_top == 0 &&
+      g.pad_left == 0 && g.out_h == g.in_h && g.out_w == g.in_w) {
+    g = ConvGeometry{1, g0.in_h * g0.in_w, g0.in_c, 1, g0.out_h * g0.out_w, g0.out_c, 1, 1, 1, 1, 0, 0};
+  }
+  const int blocks = (g.out_c + L - 1) / L;
+  int b = 0;
+  for (; b + 2 <= blocks; b += 2) {
+    conv2d_s8_packed_blocks<Isa, 2, kPRelu, kLeft>(g, input, zp, packed_w, packed_bias, st, output, b);
+  }
+  if (b < blocks) conv2d_s8_packed_blocks<Isa, 1, kPRelu, kLeft>(g, input, zp, packed_w, packed_bias, st, output, b);
 }
 
 // ---- unpacked kernel ---------------------------------------------------------------------------------
@@ -327,7 +349,7 @@ inline bool conv2d_s8_packed(const ConvGeometry& g, const std::int8_t* input, st
   const StageTraits t = stage_traits(st, g.out_c);
   if (!t.supported) return false;
   with_stage_variant(t, [&]<bool kPRelu, bool kLeft>() {
-    detail::conv2d_s8_packed_4xL<Isa, kPRelu, kLeft>(g, input, zp, P::data.w, P::data.bias, st, output);
+    detail::conv2d_s8_packed_tiles<Isa, kPRelu, kLeft>(g, input, zp, P::data.w, P::data.bias, st, output);
   });
   return true;
 }

@@ -17,6 +17,14 @@
 
 #include "../../core/requant.hpp"
 
+// Forced inlining for the small vector helpers that every kernel calls per vector (GCC otherwise
+// sometimes outlines mbqm, costing a call and spills per vector).
+#if defined(__GNUC__)
+#define FACENN_SIMD_INLINE inline __attribute__((always_inline))
+#else
+#define FACENN_SIMD_INLINE inline
+#endif
+
 namespace facenn::kernels::simd {
 
 template <class Isa, bool kLeft>
@@ -39,7 +47,7 @@ struct QuantParams {
     }
     return q;
   }
-  static QuantParams select(typename V::batch_bool_type b, const QuantParams& t, const QuantParams& f) noexcept {
+  FACENN_SIMD_INLINE static QuantParams select(typename V::batch_bool_type b, const QuantParams& t, const QuantParams& f) noexcept {
     QuantParams q;
     q.m = xsimd::select(b, t.m, f.m);
     q.right = xsimd::select(b, t.right, f.right);
@@ -55,7 +63,7 @@ struct QuantParams {
 };
 
 template <class Isa, bool kLeft>
-inline typename Isa::V mbqm(typename Isa::V x, const QuantParams<Isa, kLeft>& q) noexcept {
+FACENN_SIMD_INLINE typename Isa::V mbqm(typename Isa::V x, const QuantParams<Isa, kLeft>& q) noexcept {
   using V = typename Isa::V;
   if constexpr (kLeft) {
     x = xsimd::select(x > q.hi, V(std::numeric_limits<std::int32_t>::max()),
@@ -90,7 +98,7 @@ struct VecOutputStage {
     s.zp = V(st.output_zero_point);
     return s;
   }
-  V apply(V acc) const noexcept {
+  FACENN_SIMD_INLINE V apply(V acc) const noexcept {
     V v;
     if constexpr (kPRelu) {
       v = mbqm<Isa, kLeft>(acc, Q::select(acc < V(0), neg, pos));
