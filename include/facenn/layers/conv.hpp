@@ -55,7 +55,7 @@ struct Conv {
     constexpr const kernels::ConvGeometry& g = bound<In>::geometry;
     if constexpr (std::is_same_v<T, Int8>) {
       static constexpr Int8OutputStage stage = int8_output_stage_per_channel<W>();
-      Backend::conv2d_s8(g, in, W::input_quant::zero_point, W::filter, W::bias, stage, out);
+      Backend::template conv2d_s8<W>(g, in, W::input_quant::zero_point, W::filter, W::bias, stage, out);
     } else {
       static constexpr FloatOutputStage stage = float_output_stage<W>();
       Backend::conv2d_f32(g, in, W::filter_float, W::bias_float, stage, out);

@@ -37,7 +37,7 @@ struct FullyConnected {
                   std::byte*) noexcept {
     if constexpr (std::is_same_v<T, Int8>) {
       static constexpr Int8OutputStage stage = int8_output_stage_per_channel<W>();
-      Backend::fully_connected_s8(W::in_channels, W::out_channels, in, W::input_quant::zero_point, W::filter,
+      Backend::template fully_connected_s8<W>(W::in_channels, W::out_channels, in, W::input_quant::zero_point, W::filter,
                                   W::bias, stage, out);
     } else {
       static constexpr FloatOutputStage stage = float_output_stage<W>();
