@@ -341,7 +341,9 @@ TEST_CASE("residual add and PReLU: SIMD == reference") {
       const auto n = static_cast<std::size_t>(c * px);
       const auto act = static_cast<Activation>(rep % 4);
       const auto a = random_s8(rng, n), b = random_s8(rng, n);
-      AddParams p{random_zp(rng), random_zp(rng), 0, 0, 0, 0, 20};
+      // left shift: the converter's 20 mostly; 15 and 23 (ends of the 32-bit fast path), 8 and 0 (general path)
+      const int ls = std::array<int, 8>{20, 20, 20, 15, 23, 8, 0, 20}[static_cast<std::size_t>(rep % 8)];
+      AddParams p{random_zp(rng), random_zp(rng), 0, 0, 0, 0, ls};
       // converter-style: inputs rescaled by s_i / (2 max(s1, s2)) <= 1/2; output stage typical or extreme
       const double s1 = std::uniform_real_distribution<double>(0.001, 0.1)(rng);
       const double s2 = std::uniform_real_distribution<double>(0.001, 0.1)(rng);
@@ -349,6 +351,7 @@ TEST_CASE("residual add and PReLU: SIMD == reference") {
       auto q1 = fixed_point::quantize_multiplier(s1 / tm), q2 = fixed_point::quantize_multiplier(s2 / tm);
       if (rep % 10 == 7) q1 = {std::numeric_limits<std::int32_t>::max(), 0};  // near 2^31, no headroom loss
       if (rep % 10 == 8) q2 = {1, -31};                                      // tiny
+      if (rep % 13 == 5) q1 = fixed_point::quantize_multiplier(3.7);           // positive shift (general path)
       p.input1_multiplier = q1.multiplier;
       p.input1_shift = q1.shift;
       p.input2_multiplier = q2.multiplier;

@@ -1,7 +1,8 @@
 // Residual add with fused output stage (contract.md "Add"), element-wise over NHWC data:
 //   a = MBQM((x1 - zp1) << left_shift, m1, s1);  b = MBQM((x2 - zp2) << left_shift, m2, s2);
 //   out = stage(a + b, c)          (stage per channel only through PReLU's negative side)
-// Tile: Isa::lanes elements (add_s8_1xL). Without PReLU the data is one flat array; with PReLU (or a
+// Tile: Isa::lanes elements (add_s8_1xL). The input rescale with the converter's left shift of 20 uses
+// an exact 32-bit form (AddInputSplit, no 64-bit products). Without PReLU the data is one flat array; with PReLU (or a
 // per-channel stage) channel blocks are the outer loop so the block's parameters stay in registers.
 #pragma once
 
@@ -15,19 +16,46 @@ namespace facenn::kernels::simd {
 
 namespace detail {
 
-template <class Isa, bool kPRelu, bool kLeft>
-inline void add_s8_impl(std::size_t n, int channels, const std::int8_t* in1, const std::int8_t* in2,
-                        const AddParams& p, const Int8OutputStage& st, std::int8_t* out) noexcept {
+// One input's rescale MBQM((x - zp) << ls, m, s), general form.
+template <class Isa, bool kLeft>
+struct AddInputGeneral {
   using V = typename Isa::V;
-  using Q = QuantParams<Isa, kLeft>;
+  QuantParams<Isa, kLeft> q;
+  V zp;
+  int ls;
+  AddInputGeneral(std::int32_t zero_point, std::int32_t m, std::int32_t s, int left_shift) noexcept
+      : q(QuantParams<Isa, kLeft>::make(V(m), V(s))), zp(zero_point), ls(left_shift) {}
+  FACENN_SIMD_INLINE V operator()(V x) const noexcept { return mbqm<Isa, kLeft>((x - zp) << ls, q); }
+};
+
+// The same for 15 <= ls <= 23 and s <= 0 (the converter's ls = 20), in 32-bit lanes: with d = x - zp
+// (|d| <= 255), m = mh * 2^16 + ml (ml in [0, 2^16)) and e = 31 - ls,
+//   SRDHM(d * 2^ls, m) = floor((d*m + 2^(e-1)) / 2^e) = d*mh * 2^(16-e) + ((d*ml + 2^(e-1)) >> e)
+// exactly (d*mh*2^16 is a multiple of 2^e; both terms fit in int32), then RDBPOT by -s.
+template <class Isa>
+struct AddInputSplit {
+  using V = typename Isa::V;
+  V zp, mh, ml, round, mask, half;
+  int up, e, right;
+  AddInputSplit(std::int32_t zero_point, std::int32_t m, std::int32_t s, int left_shift) noexcept
+      : zp(zero_point), mh(m >> 16), ml(m & 0xFFFF), round(std::int32_t{1} << (30 - left_shift)),
+        mask(static_cast<std::int32_t>((std::int64_t{1} << -s) - 1)),
+        half(static_cast<std::int32_t>(((std::int64_t{1} << -s) - 1) >> 1)), up(left_shift - 15),
+        e(31 - left_shift), right(-s) {}
+  FACENN_SIMD_INLINE V operator()(V x) const noexcept {
+    const V d = x - zp;
+    const V s = ((d * mh) << up) + ((d * ml + round) >> e);
+    const V r = s >> right;
+    return xsimd::select((s & mask) > half - (s >> 31), r + V(1), r);
+  }
+};
+
+template <class Isa, bool kPRelu, bool kLeft, class In1, class In2>
+inline void add_s8_impl(std::size_t n, int channels, const std::int8_t* in1, const std::int8_t* in2, const In1& f1,
+                        const In2& f2, const Int8OutputStage& st, std::int8_t* out) noexcept {
+  using V = typename Isa::V;
   constexpr int L = Isa::lanes;
-  const Q q1 = Q::make(V(p.input1_multiplier), V(p.input1_shift));
-  const Q q2 = Q::make(V(p.input2_multiplier), V(p.input2_shift));
-  const V zp1(p.input1_zero_point), zp2(p.input2_zero_point);
-  const int ls = p.left_shift;
-  auto sum = [&](V x1, V x2) {
-    return mbqm<Isa, kLeft>((x1 - zp1) << ls, q1) + mbqm<Isa, kLeft>((x2 - zp2) << ls, q2);
-  };
+  auto sum = [&](V x1, V x2) { return f1(x1) + f2(x2); };
   if (!kPRelu && !st.per_channel) {
     const auto stage = VecOutputStage<Isa, kPRelu, kLeft>::make(st, 0, L);
     std::size_t i = 0;
@@ -67,9 +95,20 @@ inline bool add_s8(std::size_t n, int channels, const std::int8_t* in1, const st
     return false;
   }
   if ((t.prelu || st.per_channel) && (channels <= 0 || n % static_cast<std::size_t>(channels) != 0)) return false;
+  const bool split = p.left_shift >= 15 && p.input1_shift <= 0 && p.input2_shift <= 0;
   if (p.input1_shift > 0 || p.input2_shift > 0) t.left = true;
   with_stage_variant(t, [&]<bool kPRelu, bool kLeft>() {
-    detail::add_s8_impl<Isa, kPRelu, kLeft>(n, channels, in1, in2, p, st, out);
+    if (split) {
+      const detail::AddInputSplit<Isa> f1(p.input1_zero_point, p.input1_multiplier, p.input1_shift, p.left_shift);
+      const detail::AddInputSplit<Isa> f2(p.input2_zero_point, p.input2_multiplier, p.input2_shift, p.left_shift);
+      detail::add_s8_impl<Isa, kPRelu, kLeft>(n, channels, in1, in2, f1, f2, st, out);
+    } else {
+      const detail::AddInputGeneral<Isa, kLeft> f1(p.input1_zero_point, p.input1_multiplier, p.input1_shift,
+                                                   p.left_shift);
+      const detail::AddInputGeneral<Isa, kLeft> f2(p.input2_zero_point, p.input2_multiplier, p.input2_shift,
+                                                   p.left_shift);
+      detail::add_s8_impl<Isa, kPRelu, kLeft>(n, channels, in1, in2, f1, f2, st, out);
+    }
   });
   return true;
 }
