@@ -50,9 +50,11 @@ struct AddInputSplit {
   }
 };
 
+// f1, f2 by value: int8 stores may alias anything reachable through a reference, which would make the
+// compiler reload every parameter vector after each store.
 template <class Isa, bool kPRelu, bool kLeft, class In1, class In2>
-inline void add_s8_impl(std::size_t n, int channels, const std::int8_t* in1, const std::int8_t* in2, const In1& f1,
-                        const In2& f2, const Int8OutputStage& st, std::int8_t* out) noexcept {
+inline void add_s8_impl(std::size_t n, int channels, const std::int8_t* in1, const std::int8_t* in2, const In1 f1,
+                        const In2 f2, const Int8OutputStage& st, std::int8_t* out) noexcept {
   using V = typename Isa::V;
   constexpr int L = Isa::lanes;
   auto sum = [&](V x1, V x2) { return f1(x1) + f2(x2); };
