@@ -144,10 +144,11 @@ def main():
         for method in (("percentile", 99.999), "mse", "minmax"):
             rg = st.ranges(method)
             rg[out] = st.ranges("minmax")[out]
-            candidates[f"global {method}{tag}"] = N.quantize(qn_net, rg, {inp: INPUT_QUANT})
+            candidates[f"global {method}{tag}"] = N.quantize(qn_net, rg, {inp: INPUT_QUANT},
+                                                             fixed_quant=C.degenerate_quant(st))
         if not args.quick:
             sel = calib[-args.seq_calib:]
-            fixed = {out: Q.choose_qparams(*st.ranges("minmax")[out])}
+            fixed = {out: Q.choose_qparams(*st.ranges("minmax")[out]), **C.degenerate_quant(st)}
             qn, _ = N.quantize_sequential(qn_net, st, [{inp: x.astype(np.float32)} for x in sel],
                                           [{inp: C.to_int8(x)} for x in sel], {inp: INPUT_QUANT},
                                           candidates=("minmax", ("percentile", 99.999), ("percentile", 99.99), "mse"),

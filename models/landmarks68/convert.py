@@ -148,7 +148,9 @@ def main(variant: str = "landmarks68"):
         qn_net = N.equalize(net, [{inp: x} for x in feeds[::4]]) if eq else net
         st = C.calibrate(qn_net, feeds)
         norm = qn_net.node("input_norm")
-        fixed = {"input_norm": Q.choose_qparams(*C.affine_dw_range(norm))}
+        fixed = {"input_norm": Q.choose_qparams(*C.affine_dw_range(norm)), **C.degenerate_quant(st)}
+        if len(fixed) > 1:
+            log(f"constant-zero tensors (fixed scale): {sorted(set(fixed) - {'input_norm'})}")
         tag = " + equalization" if eq else ""
         for method in (("percentile", 99.999), "mse"):
             rg = st.ranges(method)

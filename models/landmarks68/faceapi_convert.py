@@ -25,7 +25,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from common import emit_header as E  # noqa: E402
-from common import fetch, net as N, tfjs  # noqa: E402
+from common import fetch, int8_ops as Q, net as N, tfjs  # noqa: E402
 
 import faceapi_graph as G  # noqa: E402
 
@@ -127,6 +127,14 @@ def calibrate(net, feeds_f32: list) -> N.RangeStats:
     for x in feeds_f32:
         st.observe_hist(net.forward_float({inp: x}))
     return st
+
+
+def degenerate_quant(st: N.RangeStats) -> dict:
+    """Fixed quantization for tensors that are constant zero on the whole calibration set (the tiny landmark
+    net's dense0/conv2 has all-zero depthwise and pointwise filters). choose_qparams would give such a tensor a
+    ~1e-11 scale, and the bias of the conv reading it (bias / (in_scale * w_scale)) would saturate int32;
+    any ordinary scale represents 0 exactly."""
+    return {t: Q.choose_qparams(0.0, 1.0) for t in st.tensors if max(abs(st.lo[t]), abs(st.hi[t])) < 1e-6}
 
 
 def affine_dw_range(node) -> tuple:
