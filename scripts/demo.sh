@@ -10,6 +10,6 @@ cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DFACENN_BUILD_TESTS=OFF
       -DFACENN_BUILD_TOOLS=ON > /dev/null
 cmake --build "$build" -j "$(nproc)" --target facenn_cli
 mkdir -p "$root/out"
-"$build/tools/facenn/facenn" landmarks --model facemesh468 "$root/examples/data/astronaut.png" \
+"$build/tools/facenn" landmarks --model facemesh468 "$root/examples/data/astronaut.png" \
     --draw "$root/out/astronaut.png" | tee "$root/out/astronaut.jsonl"
 echo "wrote out/astronaut.jsonl and out/astronaut.png"
