@@ -3,7 +3,8 @@
 //
 //   Net{}.infer<facenn::kernels::Simd>(input, outputs, arena);
 //
-// The ISA is chosen at compile time from the target flags (-mavx512vnni..., -mavx2, -msse4.1, aarch64);
+// The ISA is chosen at compile time from the target flags (-mavx512vnni [-mavx512vbmi] ..., -mavx2,
+// -msse4.1, aarch64);
 // this file holds the only #if of the SIMD code. Kernels are written once over an `Isa` struct of
 // primitives (x86/avx512vnni.hpp, x86/avx2.hpp, x86/sse41.hpp, arm/neon64.hpp), so SimdBackend<Isa>
 // can also be instantiated for a lower ISA than the best one (the tests do, to cover every ISA).
@@ -37,6 +38,10 @@
     defined(__AVX512VL__) && defined(__AVX512VNNI__)
 #include "x86/avx512vnni.hpp"
 #define FACENN_SIMD_AVX512VNNI 1
+#if defined(__AVX512VBMI__)
+#include "x86/avx512vnni_vbmi.hpp"
+#define FACENN_SIMD_AVX512VNNI_VBMI 1
+#endif
 #endif
 #if defined(__AVX2__)
 #include "x86/avx2.hpp"
@@ -72,6 +77,9 @@ template <class... I>
 struct IsaList {};
 // Every ISA this translation unit was compiled for, best first.
 using CompiledIsas = IsaList<
+#if defined(FACENN_SIMD_AVX512VNNI_VBMI)
+    Avx512VnniVbmi,
+#endif
 #if defined(FACENN_SIMD_AVX512VNNI)
     Avx512Vnni,
 #endif

@@ -41,7 +41,18 @@ inline void dwconv_s8_block(const ConvGeometry& g, const std::int8_t* input, std
   }
   const V b = bias == nullptr ? V(0) : (kFull ? Isa::load_s32(bias + c0) : Isa::load_s32_n(bias + c0, n));
   const V vzp(zp);
-  const V b_interior = b - vzp * wsum;
+  // 3-wide rows on dot4 where the ISA can interleave three pixels' channels (AVX-512 VBMI): activations
+  // as u8 = x ^ 0x80, so the interior bias is bias - (zp + 128) * sum(w)
+  constexpr bool kRows3 = KH == 3 && KW == 3 && kFull && requires(const std::int8_t* p) { Isa::gather3(p, 0); };
+  const V flip(static_cast<std::int32_t>(0x80808080u));
+  V w3[3];
+  if constexpr (kRows3) {
+    for (int ky = 0; ky < 3; ++ky) {
+      w3[ky] = Isa::interleave3(filter + (ky * 3) * C + c0, filter + (ky * 3 + 1) * C + c0,
+                                            filter + (ky * 3 + 2) * C + c0);
+    }
+  }
+  const V b_interior = kRows3 ? b - (vzp + V(128)) * wsum : b - vzp * wsum;
   const auto stage = VecOutputStage<Isa, kPRelu, kLeft>::make(st, c0, n);
 
   // interior output range: every tap inside the input
@@ -85,7 +96,9 @@ inline void dwconv_s8_block(const ConvGeometry& g, const std::int8_t* input, std
     std::int8_t* o = output + (oy * g.out_w + ox_lo) * C + c0;
     for (int ox = ox_lo; ox < ox_hi; ++ox, row += tap_stride, o += C) {
       V acc = b_interior;
-      if constexpr (KH > 0 && KW > 0) {
+      if constexpr (kRows3) {
+        for (int ky = 0; ky < 3; ++ky) acc = Isa::dot4(acc, Isa::gather3(row + ky * row_stride, C) ^ flip, w3[ky]);
+      } else if constexpr (KH > 0 && KW > 0) {
         [&]<int... T>(std::integer_sequence<int, T...>) {
           ((acc += w[T] * load(row + (T / KW) * row_stride + (T % KW) * C)), ...);
         }(std::make_integer_sequence<int, KH * KW>{});
