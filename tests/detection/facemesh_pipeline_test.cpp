@@ -117,7 +117,9 @@ TEST_CASE("ROI and crop match the independent reference") {
   CHECK(roi->rotation == doctest::Approx(ref.rotation).epsilon(1e-5));
   const facenn::Image img = astronaut();
   facenn::Image crop(192, 192);
-  REQUIRE(facenn::crop_rotated_rect(img.view(), *roi, crop.mutable_view()) == facenn::Status::Ok);
+  const double offset = facenn::BasicFaceMesh<facenn::models::FaceMesh468Net<facenn::Int8>>::Options{}.crop_sample_offset;
+  REQUIRE(facenn::crop_rotated_rect(img.view(), *roi, crop.mutable_view(), facenn::Border::Replicate, offset) ==
+          facenn::Status::Ok);
   auto expected = facenn::load_image(kData + "facemesh_crop.png");
   REQUIRE(expected.has_value());
   int max_diff = 0, n_diff = 0;

@@ -7,8 +7,8 @@ examples/data/astronaut.png, computed independently of the C++ code.
   1. the astronaut detection decoded by make_blazeface_ref.py (from the committed ONNX heads);
   2. ROI as MediaPipe's face_detection_front_detection_to_roi: rotation = -atan2(-(y1 - y0), x1 - x0)
      from keypoint 0 to 1, centre = box centre, side = 1.5 max(w, h);
-  3. the 192x192 crop: rect corners -> tensor corners (pixel-centre convention: tensor pixel j samples the
-     rect at u = (j + 0.5) / 192), bilinear, replicated border, rounded to uint8 -> facemesh_crop.png;
+  3. the 192x192 crop as MediaPipe's CPU path samples it (OpenCV warp onto the tensor corners: tensor pixel
+     j samples the rect at u = j / 192), bilinear, replicated border, rounded to uint8 -> facemesh_crop.png;
   4. MediaPipe face_landmark.tflite (ONNX conversion, onnxruntime-node, fp32) on crop / 255;
   5. mesh (x, y in crop pixels, u = x / 192) projected to the image, z * side / 192; score = sigmoid(flag)
      -> facemesh_expected.txt (first line: cx cy side rotation score; then 468 lines x y z).
@@ -27,12 +27,13 @@ import make_blazeface_ref as bf
 HERE = os.path.dirname(os.path.abspath(__file__))
 DATA = os.path.join(HERE, 'data')
 N = 192
+SAMPLE_OFFSET = 0.0  # tensor pixel j <-> u = (j + SAMPLE_OFFSET) / N
 
 
 def crop_u8(img, cx, cy, side, rot):
     h, w, _ = img.shape
     j = np.arange(N, dtype=np.float64)
-    u = (j + 0.5) / N - 0.5
+    u = (j + SAMPLE_OFFSET) / N - 0.5
     uu, vv = np.meshgrid(u, u)               # uu varies along x, vv along y
     c, s = math.cos(rot), math.sin(rot)
     sx = cx + uu * side * c - vv * side * s

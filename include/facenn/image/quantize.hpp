@@ -43,6 +43,16 @@ class PixelQuantizer {
       table_[static_cast<std::size_t>(p)] = static_cast<std::int8_t>(q);
     }
   }
+  // A plain offset, q = clamp(p + offset): for inputs whose converter chose the int8 code directly
+  // (BlazeFace128: q = p - 128 stands for (q + 0.5) * 2/255, see its model card).
+  static PixelQuantizer offset(int offset) noexcept {
+    PixelQuantizer q;
+    for (int p = 0; p < 256; ++p) {
+      const int v = p + offset;
+      q.table_[static_cast<std::size_t>(p)] = static_cast<std::int8_t>(v < -128 ? -128 : (v > 127 ? 127 : v));
+    }
+    return q;
+  }
   // From a TensorSpec-like quantization type with static `scale` and `zero_point`.
   template <class Quant>
   static PixelQuantizer for_quant(PixelNormalization norm) noexcept {

@@ -166,10 +166,14 @@ inline Affine2x3 rect_normalized_to_image(const RotatedRect& r) noexcept {
                                   std::sin(static_cast<double>(r.rotation)));
 }
 
-// The corner-to-corner crop map for a dst_w x dst_h output: destination pixel centre (x, y) ->
-// source pixel-centre coordinates. Destination pixel x sits at u = (x + 0.5) / dst_w.
-inline Affine2x3 rect_crop_transform(const RotatedRect& r, int dst_w, int dst_h) noexcept {
-  const Affine2x3 to_norm{{{1.0 / dst_w, 0.0, 0.5 / dst_w}, {0.0, 1.0 / dst_h, 0.5 / dst_h}}};
+// The crop map for a dst_w x dst_h output: destination pixel centre (x, y) -> source pixel-centre
+// coordinates. Destination pixel x samples the rect at u = (x + sample_offset) / dst_w:
+//   sample_offset = 0.5  exact corner-to-corner (pixel centres at half-pixel positions; cv2.resize,
+//                        GPU texture sampling),
+//   sample_offset = 0    MediaPipe's CPU path (cv::warpPerspective onto dst corners (0,0)..(W,H), which
+//                        puts pixel x at u = x / W) — what FaceMesh468 is used with, see face_mesh.hpp.
+inline Affine2x3 rect_crop_transform(const RotatedRect& r, int dst_w, int dst_h, double sample_offset = 0.5) noexcept {
+  const Affine2x3 to_norm{{{1.0 / dst_w, 0.0, sample_offset / dst_w}, {0.0, 1.0 / dst_h, sample_offset / dst_h}}};
   return compose(rect_normalized_to_image(r), to_norm);
 }
 
@@ -179,15 +183,17 @@ inline Affine2x3 rect_tensor_to_image(const RotatedRect& r, int dst_w, int dst_h
   return compose(rect_normalized_to_image(r), Affine2x3::scaling(1.0 / dst_w, 1.0 / dst_h));
 }
 
-// Crops `r` out of `src` into `dst` (bilinear, replicated border by default).
+// Crops `r` out of `src` into `dst` (bilinear, replicated border by default; sample_offset as in
+// rect_crop_transform).
 inline Status crop_rotated_rect(ImageView src, const RotatedRect& r, MutableImageView dst,
-                                Border border = Border::Replicate) noexcept {
+                                Border border = Border::Replicate, double sample_offset = 0.5) noexcept {
   if (!(std::isfinite(r.cx) && std::isfinite(r.cy) && std::isfinite(r.width) && std::isfinite(r.height) &&
         std::isfinite(r.rotation)))
     return Status::NonFinite;
   if (!(r.width > 0.0f && r.height > 0.0f)) return Status::InvalidArgument;
   if (!dst.valid()) return Status::InvalidArgument;
-  return warp_affine(src, dst, rect_crop_transform(r, dst.width, dst.height), border);
+  if (!std::isfinite(sample_offset)) return Status::NonFinite;
+  return warp_affine(src, dst, rect_crop_transform(r, dst.width, dst.height, sample_offset), border);
 }
 
 // ---- letterbox (BlazeFace) ---------------------------------------------------------------------------

@@ -16,6 +16,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 
 #include <facenn/core/network.hpp>
@@ -28,6 +29,13 @@
 #include <facenn/pipeline/network_io.hpp>
 
 namespace facenn {
+
+// How a detector network wants its int8 input, when not simply quantize(pixel / 127.5 - 1) with the
+// input spec: specialized next to the model binding below.
+template <class Net>
+struct DetectorInputTraits {
+  static constexpr std::optional<int> int8_pixel_offset = std::nullopt;
+};
 
 template <class Net>
 class BasicFaceDetector {
@@ -44,6 +52,7 @@ class BasicFaceDetector {
   struct Options {
     detection::BlazeFaceOptions decode{};
     PixelNormalization input_range = kPixelsToSymmetric;  // BlazeFace takes RGB in [-1, 1]
+    std::optional<int> int8_pixel_offset = DetectorInputTraits<Net>::int8_pixel_offset;
   };
 
   struct Arena {
@@ -58,7 +67,8 @@ class BasicFaceDetector {
   };
 
   BasicFaceDetector() noexcept : BasicFaceDetector(Options{}) {}
-  explicit BasicFaceDetector(const Options& opt) noexcept : opt_(opt), encode_(opt.input_range) {}
+  explicit BasicFaceDetector(const Options& opt) noexcept
+      : opt_(opt), encode_(opt.input_range, opt.int8_pixel_offset) {}
 
   [[nodiscard]] const Options& options() const noexcept { return opt_; }
 
@@ -130,6 +140,12 @@ class BasicFaceDetector {
 #if __has_include(<facenn/models/blazeface128.hpp>)
 #include <facenn/models/blazeface128.hpp>
 namespace facenn {
+// BlazeFace128's int8 input is q = pixel - 128 exactly (its converter folded the half step into the
+// first convolution's bias; see the model card).
+template <>
+struct DetectorInputTraits<models::BlazeFace128Net<Int8>> {
+  static constexpr std::optional<int> int8_pixel_offset = models::kBlazeFace128Int8PixelOffset;
+};
 // The int8 BlazeFace short-range detector.
 using FaceDetector = BasicFaceDetector<models::BlazeFace128Net<Int8>>;
 inline constexpr bool kHaveFaceDetector = true;

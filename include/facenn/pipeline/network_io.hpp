@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <tuple>
 #include <type_traits>
@@ -20,9 +21,13 @@ namespace facenn::pipeline {
 template <class Spec>
 class InputEncoder {
  public:
-  explicit InputEncoder(PixelNormalization norm) noexcept : norm_(norm) {
+  // int8_pixel_offset: if set, int8 inputs are q = p + offset instead of quantizing the normalized value
+  // with the spec's (scale, zero_point).
+  explicit InputEncoder(PixelNormalization norm, std::optional<int> int8_pixel_offset = std::nullopt) noexcept
+      : norm_(norm) {
     if constexpr (std::is_same_v<typename Spec::element, Int8>)
-      quant_ = PixelQuantizer::for_quant<typename Spec::quant>(norm);
+      quant_ = int8_pixel_offset ? PixelQuantizer::offset(*int8_pixel_offset)
+                                 : PixelQuantizer::for_quant<typename Spec::quant>(norm);
   }
   Status operator()(std::span<const std::uint8_t> rgb, TensorView<Spec> out) const noexcept {
     if (rgb.size() != Spec::size || out.data() == nullptr) return Status::InvalidArgument;
