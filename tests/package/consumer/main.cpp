@@ -2,6 +2,8 @@
 #include <cstdio>
 
 #include <facenn/core.hpp>
+#include <facenn/models/face_embedder.hpp>  // its weight blobs are generated at build time and installed
+#include <facenn/models/facemesh468.hpp>
 
 namespace {
 struct Q1 {
@@ -33,5 +35,15 @@ int main() {
   // pixel 0: (1*1 + 2*1 + 0.5, -1*1 + 0.5*1) = (3.5, relu(-0.5)=0); pixel 1: (2 - 4 + 0.5 -> 0, -2 - 1 -> 0)
   const auto& r = out.get<0>().data;
   std::printf("consumer: arena_bytes=%zu mean=(%.2f, %.2f)\n", Net::arena_bytes, r[0], r[1]);
-  return (r[0] == 1.75f && r[1] == 0.0f) ? 0 : 1;
+  if (!(r[0] == 1.75f && r[1] == 0.0f)) return 1;
+
+  // A real installed model: FaceMesh int8 on a flat grey crop.
+  using Mesh = facenn::models::FaceMesh468Net<facenn::Int8>;
+  static facenn::TensorBuffer<Mesh::input_spec> crop;
+  static facenn::OutputBuffers<Mesh> mesh_out;
+  static Mesh::Arena mesh_arena;
+  const auto status = Mesh{}.infer(crop.view(), mesh_out.views(), mesh_arena);
+  std::printf("consumer: FaceMesh468 int8 arena_bytes=%zu status=%s; FaceEmbedder int8 arena_bytes=%zu\n",
+              Mesh::arena_bytes, facenn::to_string(status), facenn::models::FaceEmbedderNet<facenn::Int8>::arena_bytes);
+  return status == facenn::Status::Ok ? 0 : 1;
 }
