@@ -1,0 +1,109 @@
+// facenn geometry: head pose (yaw / pitch / roll) from 2D face landmarks.
+//
+//   const auto cam = Camera::from_image_size(width, height);               // f = width
+//   HeadPose hp = estimate_head_pose({mesh_xyz, 468, 3}, facemesh_rigid_model(), cam);
+//   if (hp.ok()) print(hp.angles.yaw, hp.angles.pitch, hp.angles.roll);      // degrees
+//
+// Angle convention (docs/geometry.md has the figure): the AFLW2000-3D label convention scored by
+// ../shared/eval/score_pose.py, with the Euler composition of REFERENCE.md:
+//     R = Rx(-pitch) * Ry(yaw) * Rz(roll)
+// where R is the rotation of the pose (face model with y and z negated, face_models.hpp -> camera frame
+// x right, y down, z forward) and Rx, Ry, Rz are the usual right-handed rotations about the camera axes.
+//   yaw   > 0: the face turns towards the image left (the subject turns to their right)
+//   pitch > 0: the face looks up
+//   roll  > 0: the face tilts clockwise in the image (the top of the head moves to the image right)
+// The minus on pitch is the y/z flip between 3DDFA's y-up model frame and the camera frame: 3DDFA writes
+// R = Rx(phi) Ry(gamma) Rz(theta) with transposed (negative-angle) factors in a y-up frame, which becomes
+// Rx(-phi) Ry(gamma) Rz(theta) in the camera frame. euler_xyz() gives the raw angles (a, b, c) of
+// R = Rx(a) Ry(b) Rz(c) for anyone who wants them: yaw = b, pitch = -a, roll = c.
+// Range: yaw in [-90, 90], pitch and roll in (-180, 180]. At yaw = +-90 degrees (gimbal lock) pitch and roll
+// are not separable; then roll = 0 and pitch takes the whole rotation about the vertical, so angles -> R
+// round-trips everywhere and nothing jumps or becomes NaN near the lock.
+#pragma once
+
+#include <Eigen/Core>
+#include <Eigen/Geometry>
+#include <array>
+#include <cmath>
+#include <cstddef>
+#include <numbers>
+
+#include <facenn/geometry/camera.hpp>
+#include <facenn/geometry/face_models.hpp>
+#include <facenn/geometry/landmarks.hpp>
+#include <facenn/geometry/pnp.hpp>
+#include <facenn/geometry/rotation.hpp>
+#include <facenn/geometry/status.hpp>
+
+namespace facenn::geometry {
+
+// Raw Euler angles (radians) of R = Rx(a) * Ry(b) * Rz(c); b in [-pi/2, pi/2].
+inline Eigen::Vector3d euler_xyz(const Eigen::Matrix3d& r) noexcept {
+  // R row 0 = [cb cc, -cb sc, sb], R(1,2) = -sa cb, R(2,2) = ca cb.
+  const double cb = std::hypot(r(0, 0), r(0, 1));
+  const double b = std::atan2(r(0, 2), cb);
+  if (cb > 1e-9) return {std::atan2(-r(1, 2), r(2, 2)), b, std::atan2(-r(0, 1), r(0, 0))};
+  // Gimbal lock (cb ~ 0): only a +- c is defined; put it all in a (c = 0): then R(1,1) = ca, R(2,1) = sa.
+  return {std::atan2(r(2, 1), r(1, 1)), b, 0.0};
+}
+
+inline Eigen::Matrix3d rotation_from_euler_xyz(double a, double b, double c) noexcept {
+  return (Eigen::AngleAxisd(a, Eigen::Vector3d::UnitX()) * Eigen::AngleAxisd(b, Eigen::Vector3d::UnitY()) *
+          Eigen::AngleAxisd(c, Eigen::Vector3d::UnitZ()))
+      .toRotationMatrix();
+}
+
+struct EulerAngles {
+  double yaw = 0.0, pitch = 0.0, roll = 0.0;  // degrees, convention above
+};
+
+inline EulerAngles head_angles(const Eigen::Matrix3d& r) noexcept {
+  constexpr double deg = 180.0 / std::numbers::pi;
+  const Eigen::Vector3d e = euler_xyz(r);
+  return {e[1] * deg, -e[0] * deg, e[2] * deg};
+}
+
+inline Eigen::Matrix3d rotation_from_head_angles(const EulerAngles& a) noexcept {
+  constexpr double rad = std::numbers::pi / 180.0;
+  return rotation_from_euler_xyz(-a.pitch * rad, a.yaw * rad, a.roll * rad);
+}
+
+struct HeadPose {
+  Status status = Status::InvalidArgument;
+  Pose pose;            // model (face_models.hpp frame, centimetres) -> camera
+  EulerAngles angles;   // degrees
+  double rms_px = 0.0;  // reprojection RMS over the model's points
+  int iterations = 0;
+  bool ok() const noexcept { return status == Status::Ok; }
+};
+
+// Head pose from landmarks and the face model matching their scheme (facemesh_rigid_model() for FaceMesh,
+// points68_rigid_model() for 68 points, points35_rigid_model() for 35). `initial`: previous frame's pose.
+// Angles are filled whenever a pose is (Ok, BehindCamera, NotConverged).
+inline HeadPose estimate_head_pose(LandmarkView landmarks, const FaceModel& model, const Camera& cam,
+                                   const PnpOptions& options = {}, const Pose* initial = nullptr) noexcept {
+  HeadPose hp;
+  if (!landmarks.valid() || landmarks.count < model.min_landmarks ||
+      model.points.size() != model.landmarks.size() || model.points.size() > kMaxModelPoints) {
+    hp.status = Status::InvalidArgument;
+    return hp;
+  }
+  std::array<Eigen::Vector2d, kMaxModelPoints> image;
+  const std::size_t n = model.points.size();
+  for (std::size_t k = 0; k < n; ++k) {
+    if (model.landmarks[k] >= landmarks.count) {
+      hp.status = Status::InvalidArgument;
+      return hp;
+    }
+    image[k] = landmarks[model.landmarks[k]];
+  }
+  const PnpResult r = solve_pnp(model.points, std::span<const Eigen::Vector2d>(image.data(), n), cam, options, initial);
+  hp.status = r.status;
+  hp.pose = r.pose;
+  hp.rms_px = r.rms_px;
+  hp.iterations = r.iterations;
+  if (r.ok() || r.status == Status::BehindCamera || r.status == Status::NotConverged) hp.angles = head_angles(r.pose.R);
+  return hp;
+}
+
+}  // namespace facenn::geometry
