@@ -1,0 +1,170 @@
+#!/usr/bin/python3
+"""landmarks35_60: train the OpenVINO facial-landmarks-35-adas form (60x60 RGB face crop -> 35 (x, y) normalized to
+the crop) on ../shared/data/train68 (HELEN + LFPW training faces, 300-W 68-point labels; research-only terms),
+then quantization-aware fine-tuning (QAT) of the BN-folded net with facenn's int8 arithmetic as fake quantization.
+
+    /usr/bin/python3 models/landmarks35_60/train.py [--epochs 80] [--qat-epochs 10] [--stage fp32|qat|all]
+
+Deterministic (fixed seeds, torch.set_num_threads(1)); checkpoints in <repo>/.cache/trained/ (git-ignored):
+landmarks35_60_fp32.pt (BN not folded), landmarks35_60_qat.pt (folded, with the QAT activation ranges).
+Export, PTQ / QAT study, header and goldens: models/landmarks35_60/export.py.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from common import train_utils as T  # noqa: E402
+
+import torch  # noqa: E402
+
+NAME = "landmarks35_60"
+SIZE = 60
+NPTS = 35
+
+
+def build():
+    """Plain conv stack + FC: 4 x (conv 3x3 + ReLU, max pool 2x2), conv 3x3, FC 256, FC 70."""
+    return T.Seq(
+        T.ConvBN("conv1", 3, 16), T.MaxPool(),        # 60x60x16 -> 30x30
+        T.ConvBN("conv2", 16, 24), T.MaxPool(),       # 30x30x24 -> 15x15
+        T.ConvBN("conv3", 24, 48), T.MaxPool(),       # 15x15x48 -> 8x8 (SAME pool)
+        T.ConvBN("conv4", 48, 64), T.MaxPool(),       # 8x8x64 -> 4x4
+        T.ConvBN("conv5", 64, 128),                   # 4x4x128
+        T.FC("fc1", 4 * 4 * 128, 256, act="relu", bn=True),
+        T.FC("fc2", 256, 2 * NPTS, act="none"),       # 35 x (x, y) normalized to the crop
+    )
+
+
+def batch(faces, idx, rng):
+    xs, ys = [], []
+    for i in idx:
+        x, uv, _ = T.sample(faces[i], SIZE, rng)
+        xs.append(T.to_input(x))
+        ys.append(T.to35(uv))
+    x = torch.from_numpy(np.stack(xs)).permute(0, 3, 1, 2).contiguous()
+    return x, torch.from_numpy(np.stack(ys).reshape(len(idx), -1).astype(np.float32))
+
+
+def eval_set(faces):
+    xs, rects = [], []
+    for f in faces:
+        x, _, rect = T.sample(f, SIZE, None)
+        xs.append(T.to_input(x))
+        rects.append(rect)
+    return torch.from_numpy(np.stack(xs)).permute(0, 3, 1, 2).contiguous(), rects
+
+
+def nme_of(model, faces, xs, rects):
+    model.eval()
+    with torch.no_grad():
+        y = model(xs).numpy().reshape(len(faces), NPTS, 2)
+    return float(np.mean([T.nme_percent(T.from_norm(y[k], rects[k]), f["landmarks"], "35") for k, f in enumerate(faces)]))
+
+
+def loss_fn(pred, target):
+    # L1 in crop pixels (the 60 px input)
+    return (pred - target).abs().mean() * SIZE
+
+
+def run_epochs(model, opt, sched_fn, faces, epochs, rng, log_every, val, tag, steps_per_epoch=None, bs=32):
+    n = len(faces)
+    steps = n // bs
+    total = epochs * steps
+    step = 0
+    timer = T.Timer()
+    for ep in range(epochs):
+        model.train()
+        perm = rng.permutation(n)
+        tot = 0.0
+        for s in range(steps):
+            for g in opt.param_groups:
+                g["lr"] = sched_fn(step / total)
+            x, y = batch(faces, perm[s * bs:(s + 1) * bs], rng)
+            loss = loss_fn(model(x), y)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            tot += float(loss)
+            step += 1
+        msg = f"{tag} epoch {ep + 1}/{epochs} loss {tot / steps:.3f} px  ({timer():.0f} s)"
+        if val is not None and ((ep + 1) % log_every == 0 or ep + 1 == epochs):
+            msg += f"  val NME13 {nme_of(model, *val):.2f}%"
+        T.log(msg)
+    return timer()
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--epochs", type=int, default=80)
+    ap.add_argument("--qat-epochs", type=int, default=10)
+    ap.add_argument("--lr", type=float, default=3e-3)
+    ap.add_argument("--stage", default="all", choices=["fp32", "qat", "all"])
+    args = ap.parse_args()
+    torch.set_num_threads(1)
+    torch.manual_seed(0)
+    rng = np.random.default_rng(0)
+    cache = T.cache_dir()
+    faces, val_faces = T.split_train_val(T.train_faces())
+    xv, rv = eval_set(val_faces)
+    val = (val_faces, xv, rv)
+    T.log(f"{NAME}: {len(faces)} training faces, {len(val_faces)} validation faces (train68)")
+    info_path = cache / f"{NAME}_train.json"
+    info = json.loads(info_path.read_text()) if info_path.exists() else {}
+
+    if args.stage in ("fp32", "all"):
+        model = build()
+        T.log(f"parameters: {T.param_count(model):,}")
+        with torch.no_grad():   # start from the mean shape
+            mean = np.mean([T.to35(T.to_norm(f["landmarks"], T.face_rect(f["landmarks"]))) for f in faces], axis=0)
+            model.layers[-1].fc.bias.copy_(torch.from_numpy(mean.reshape(-1).astype(np.float32)))
+        opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
+        warm = 0.03
+
+        def sched(t):
+            return args.lr * (t / warm if t < warm else 0.5 * (1 + math.cos(math.pi * (t - warm) / (1 - warm))))
+
+        secs = run_epochs(model, opt, sched, faces, args.epochs, rng, 10, val, "fp32")
+        torch.save(model.state_dict(), cache / f"{NAME}_fp32.pt")
+        info["fp32"] = dict(epochs=args.epochs, seconds=secs, val_nme13=nme_of(model, *val), lr=args.lr, batch=32,
+                            train_faces=len(faces))
+        info_path.write_text(json.dumps(info, indent=1))
+
+    if args.stage in ("qat", "all"):
+        model = build()
+        model.load_state_dict(torch.load(cache / f"{NAME}_fp32.pt"))
+        T.fold_bn(model)
+        T.log(f"folded fp32 val NME13 {nme_of(model, *val):.2f}%")
+        # initial activation ranges: min / max over augmented training crops
+        T.set_quant_mode(model, "observe")
+        model.eval()
+        crng = np.random.default_rng(1)
+        with torch.no_grad():
+            for s in range(16):
+                model(batch(faces, crng.integers(0, len(faces), 32), crng)[0])
+        T.set_quant_mode(model, "quant", weights=True, momentum=0.99, observe_in_quant=True)
+        T.log(f"fake-quant (before QAT) val NME13 {nme_of(model, *val):.2f}%")
+        lr = args.lr * 0.1
+        opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.0)
+        half = args.qat_epochs // 2
+
+        def sched(t):
+            return lr * 0.5 * (1 + math.cos(math.pi * t))
+
+        secs = run_epochs(model, opt, sched, faces, half, rng, half, val, "qat (ranges EMA)")
+        T.set_quant_mode(model, "quant", weights=True, observe_in_quant=False)   # freeze the ranges
+        secs += run_epochs(model, opt, lambda t: lr * 0.25 * (1 + math.cos(math.pi * t)), faces,
+                           args.qat_epochs - half, rng, args.qat_epochs, val, "qat (ranges frozen)")
+        torch.save(model.state_dict(), cache / f"{NAME}_qat.pt")
+        info["qat"] = dict(epochs=args.qat_epochs, seconds=secs, val_nme13_fakequant=nme_of(model, *val), lr=lr)
+        info_path.write_text(json.dumps(info, indent=1))
+
+
+if __name__ == "__main__":
+    main()
