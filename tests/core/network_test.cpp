@@ -21,7 +21,6 @@ static_assert(N8::output_count == 2);
 static_assert(std::is_same_v<output_spec_t<N8, 0>::shape, Shape<1, 1, 5>>);
 static_assert(std::is_same_v<output_spec_t<N8, 1>::shape, Shape<1, 1, 2>>);
 static_assert(std::is_same_v<output_spec_t<NF, 0>::element, Float>);
-static_assert(N8::arena_bytes % kArenaAlignment == 0);
 // Int8 and Float instantiations plan the same graph; float tensors are 4x larger.
 static_assert(NF::arena_bytes > N8::arena_bytes);
 
@@ -59,9 +58,7 @@ TEST_CASE("arena_bytes is exactly what inference touches: fill pattern inside, g
     for (std::size_t i = N8::arena_bytes; i < sizeof memory; ++i) REQUIRE(memory[i] == pattern);
   }
   MESSAGE("arena_bytes = ", N8::arena_bytes, ", touched = ", touched_end);
-  // Buffers are 64-byte aligned; the last one may leave at most its alignment padding untouched.
-  CHECK(touched_end <= N8::arena_bytes);
-  CHECK(touched_end > N8::arena_bytes - kArenaAlignment);
+  CHECK(touched_end == N8::arena_bytes);
 }
 
 TEST_CASE("infer reports a too-small, misaligned or null arena/input instead of touching memory") {
@@ -202,10 +199,10 @@ TEST_CASE("memory planner: live buffers never overlap (random lifetimes)") {
       }
       peak_live = std::max(peak_live, live);
     }
-    CHECK(plan.total_bytes >= peak_live);
+    CHECK(align_up(plan.total_bytes) >= peak_live);
     for (std::size_t i = 0; i < req.size(); ++i) {
       CHECK(plan.offsets[i] % kArenaAlignment == 0);
-      CHECK(plan.offsets[i] + align_up(req[i].bytes) <= plan.total_bytes);
+      CHECK(plan.offsets[i] + req[i].bytes <= plan.total_bytes);
       for (std::size_t j = i + 1; j < req.size(); ++j) {
         if (req[i].bytes == 0 || req[j].bytes == 0) continue;
         const bool alive_together = !(req[i].last < req[j].first || req[j].last < req[i].first);
@@ -220,5 +217,5 @@ TEST_CASE("memory planner: live buffers never overlap (random lifetimes)") {
 TEST_CASE("memory planner: a chain reuses memory (ping-pong at most)") {
   constexpr std::array<BufferRequest, 4> chain{{{1000, 0, 1}, {1000, 1, 2}, {1000, 2, 3}, {1000, 3, 4}}};
   constexpr auto plan = plan_memory(chain);
-  static_assert(plan.total_bytes == 2 * align_up(1000));
+  static_assert(plan.total_bytes == align_up(1000) + 1000);
 }

@@ -4,7 +4,8 @@
 // Algorithm (TFLite Micro's greedy planner, moved to constant evaluation): each buffer has a size
 // and a lifetime [first, last] in execution steps. Buffers are placed largest first; each goes to
 // the lowest 64-byte-aligned offset where it overlaps no already-placed buffer whose lifetime
-// intersects its own. The arena size is the highest end offset. Everything is constexpr, so
+// intersects its own. The arena size is the highest end of a buffer's actual bytes (offsets are
+// aligned, sizes are not padded at the end), so it equals exactly what inference writes. Everything is constexpr, so
 // `Network::arena_bytes` is a compile-time constant a firmware can `static_assert` on.
 #pragma once
 
@@ -76,7 +77,7 @@ constexpr MemoryPlan<N> plan_memory(const std::array<BufferRequest, N>& requests
       }
       plan.offsets[i] = best;
       placed[i] = true;
-      if (best + size > plan.total_bytes) plan.total_bytes = best + size;
+      if (best + r.bytes > plan.total_bytes) plan.total_bytes = best + r.bytes;
     }
     return plan;
   }

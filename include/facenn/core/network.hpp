@@ -38,7 +38,8 @@ class Network {
   static constexpr std::size_t layer_count = sizeof...(L);
 
   // Bytes of working memory inference needs (input and outputs excluded: the caller owns those).
-  static constexpr std::size_t arena_bytes = align_up(body::template scratch_bytes<InputSpec>);
+  // Exactly the bytes inference writes (the arena's start must be 64-byte aligned; its size need not be).
+  static constexpr std::size_t arena_bytes = body::template scratch_bytes<InputSpec>;
 
   struct Arena {
     alignas(kArenaAlignment) std::byte bytes[arena_bytes > 0 ? arena_bytes : 1];
