@@ -1,9 +1,10 @@
 // int8 2-D convolution and fully connected layers, NHWC, with the output stage fused. Two kernels:
 //
-// 1. conv2d_s8_packed (microkernels 4x2Lc4 and 6xLc4): weights packed at compile time
-//    (PackedConvWeights<W, L>, keyed by the generated weights struct W). Tile: 4 output pixels x 2 blocks
-//    of L output channels (L = Isa::lanes, 16 on AVX-512; each activation broadcast feeds both blocks),
-//    or 6 pixels x 1 block for an odd last block; input channels in groups of 4 (the "c4"):
+// 1. conv2d_s8_packed (microkernels 4x4Lc4, 4x2Lc4, 6xLc4): weights packed at compile time
+//    (PackedConvWeights<W, L>, keyed by the generated weights struct W). Tile: 4 output pixels x 4 blocks
+//    of L output channels on AVX-512 (4x4Lc4, 16 accumulators), 4 x 2 blocks (4x2Lc4), or 6 pixels x 1
+//    block for the last one (6xLc4); each activation broadcast feeds every block of the tile. L =
+//    Isa::lanes (16 on AVX-512); input channels in groups of 4 (the "c4"):
 //      packed block b (channels b*L .. b*L+L-1), for each tap (ky, kx), for each group g of 4 input channels:
 //        L x 4 int8: lane j holds w[b*L + j][ky][kx][4g .. 4g+3] (zero past in_c / out_c)
 //      bias'[oc] = bias[oc] - (in_zp + 128) * sum(w[oc])       (int32, one per padded channel)
@@ -240,6 +241,11 @@ inline void conv2d_s8_packed_tiles(const ConvGeometry& g0, const std::int8_t* in
   }
   const int blocks = (g.out_c + L - 1) / L;
   int b = 0;
+  if constexpr (L >= 16) {  // 4 px x 4 blocks = 16 accumulators: fits AVX-512's 32 registers
+    for (; b + 4 <= blocks; b += 4) {
+      conv2d_s8_packed_blocks<Isa, 4, kPRelu, kLeft>(g, input, zp, packed_w, packed_bias, st, output, b);
+    }
+  }
   for (; b + 2 <= blocks; b += 2) {
     conv2d_s8_packed_blocks<Isa, 2, kPRelu, kLeft>(g, input, zp, packed_w, packed_bias, st, output, b);
   }
