@@ -777,27 +777,32 @@ def cosine_warmup(lr: float, warm: float = 0.03):
 
 
 def qat_finetune(model, faces: list, make_batch, loss_fn, epochs: int, lr: float, rng: np.random.Generator,
-                 val_fn=None, calib_batches: int = 16, bs: int = 32) -> float:
+                 val_fn=None, calib_batches: int = 16, bs: int = 32, fake_quant: bool = True) -> float:
     """QAT of a BN-folded model: activation ranges initialised to the min / max over ``calib_batches`` augmented
     training batches, then fake quantization of weights (per channel, symmetric) and activations (per tensor,
     asymmetric, net.quantize's parameters); the first half of the epochs tracks the ranges by EMA (0.99), the
-    second half freezes them. Returns seconds."""
-    set_quant_mode(model, "observe")
-    model.eval()
-    crng = np.random.default_rng(1)
-    with torch.no_grad():
-        for _ in range(calib_batches):
-            model(make_batch(faces, crng.integers(0, len(faces), bs), crng)[0])
-    set_quant_mode(model, "quant", weights=True, momentum=0.99, observe_in_quant=True)
-    if val_fn is not None:
-        log("fake-quant before QAT: " + val_fn(model))
+    second half freezes them. Returns seconds.
+    ``fake_quant=False``: the control experiment - the same fine-tuning schedule of the folded float model without
+    any fake quantization (separates the effect of QAT from the effect of training longer)."""
+    tag = "qat" if fake_quant else "float fine-tune"
+    if fake_quant:
+        set_quant_mode(model, "observe")
+        model.eval()
+        crng = np.random.default_rng(1)
+        with torch.no_grad():
+            for _ in range(calib_batches):
+                model(make_batch(faces, crng.integers(0, len(faces), bs), crng)[0])
+        set_quant_mode(model, "quant", weights=True, momentum=0.99, observe_in_quant=True)
+        if val_fn is not None:
+            log("fake-quant before QAT: " + val_fn(model))
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.0)
     half = epochs // 2
     secs = fit(model, faces, make_batch, loss_fn, half, lambda t: lr * 0.5 * (1 + math.cos(math.pi * t)), rng, opt,
-               val_fn, half, "qat (ranges EMA)", bs)
-    set_quant_mode(model, "quant", weights=True, observe_in_quant=False)
+               val_fn, half, f"{tag} (ranges EMA)" if fake_quant else tag, bs)
+    if fake_quant:
+        set_quant_mode(model, "quant", weights=True, observe_in_quant=False)
     secs += fit(model, faces, make_batch, loss_fn, epochs - half, lambda t: lr * 0.25 * (1 + math.cos(math.pi * t)),
-                rng, opt, val_fn, epochs - half, "qat (ranges frozen)", bs)
+                rng, opt, val_fn, epochs - half, f"{tag} (ranges frozen)" if fake_quant else tag, bs)
     return secs
 
 

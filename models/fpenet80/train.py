@@ -3,7 +3,7 @@
 per-point confidence) on ../shared/data/train68 (HELEN + LFPW training faces, 300-W 68-point labels; research-only
 terms), then quantization-aware fine-tuning with facenn's int8 arithmetic as fake quantization.
 
-    /usr/bin/python3 models/fpenet80/train.py [--epochs 60] [--qat-epochs 8] [--stage fp32|qat|all]
+    /usr/bin/python3 models/fpenet80/train.py [--epochs 60] [--qat-epochs 8] [--stage fp32|qat|ft|all]
 
 Network: a small Recombinator / U-Net-style encoder-decoder (40 -> 20 -> 10 -> 5 and back to 20) built from facenn
 ops only; the 2x upsampling is a learned sub-pixel conv (train_utils.up2: two 1x1 convs + Reshape + PadSpatial +
@@ -134,7 +134,8 @@ def main():
     ap.add_argument("--epochs", type=int, default=60)
     ap.add_argument("--qat-epochs", type=int, default=8)
     ap.add_argument("--lr", type=float, default=3e-3)
-    ap.add_argument("--stage", default="all", choices=["fp32", "qat", "all"])
+    ap.add_argument("--stage", default="all", choices=["fp32", "qat", "ft", "all"],
+                    help="ft = the control for QAT: the same fine-tuning without fake quantization")
     args = ap.parse_args()
     torch.set_num_threads(1)
     torch.manual_seed(0)
@@ -156,15 +157,17 @@ def main():
                             train_faces=len(faces))
         info_path.write_text(json.dumps(info, indent=1))
 
-    if args.stage in ("qat", "all"):
+    for stage, fq in (("qat", True), ("ft", False)):
+        if args.stage not in (stage, "all"):
+            continue
         model = build()
         model.load_state_dict(torch.load(cache / f"{NAME}_fp32.pt"))
         T.fold_bn(model)
         T.log("folded fp32: " + val_fn(model))
         lr = args.lr * 0.1
-        secs = T.qat_finetune(model, faces, batch, loss_fn, args.qat_epochs, lr, rng, val_fn)
-        torch.save(model.state_dict(), cache / f"{NAME}_qat.pt")
-        info["qat"] = dict(epochs=args.qat_epochs, seconds=secs, val_fakequant=val_fn(model), lr=lr)
+        secs = T.qat_finetune(model, faces, batch, loss_fn, args.qat_epochs, lr, rng, val_fn, fake_quant=fq)
+        torch.save(model.state_dict(), cache / f"{NAME}_{stage}.pt")
+        info[stage] = dict(epochs=args.qat_epochs, seconds=secs, val=val_fn(model), lr=lr, fake_quant=fq)
         info_path.write_text(json.dumps(info, indent=1))
 
 

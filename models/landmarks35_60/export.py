@@ -51,7 +51,7 @@ def load(stage):
         T.fold_bn(model)
     else:
         T.fold_bn(model)
-        model.load_state_dict(torch.load(T.cache_dir() / f"{NAME}_qat.pt"))
+        model.load_state_dict(torch.load(T.cache_dir() / f"{NAME}_{stage}.pt"))
     model.eval()
     T.set_quant_mode(model, "off", weights=False)
     return model
@@ -96,6 +96,12 @@ def main():
     add("fp32 (trained, BN folded)", "float", T.float_forward(net32))
     for label, qn in T.ptq_variants(net32, calib).items():
         add(label, "int8", T.int8_forward(qn))
+    if (T.cache_dir() / f"{NAME}_ft.pt").exists():     # the control: same fine-tuning without fake quant
+        netft, _ = T.export_net(load("ft"), (SIZE, SIZE, 3))
+        add("control: fp32 + the QAT schedule without fake quant", "float", T.float_forward(netft))
+        for label, qn in T.ptq_variants(netft, calib).items():
+            if "per-channel" in label:
+                add("control + " + label, "int8", T.int8_forward(qn))
     add("QAT float weights (fp16, the header's float reference)", "float", T.float_forward(netq))
     add("QAT int8 (per-channel weights, QAT ranges) - shipped", "int8", T.int8_forward(qnet))
 

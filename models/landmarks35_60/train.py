@@ -3,10 +3,11 @@
 the crop) on ../shared/data/train68 (HELEN + LFPW training faces, 300-W 68-point labels; research-only terms),
 then quantization-aware fine-tuning (QAT) of the BN-folded net with facenn's int8 arithmetic as fake quantization.
 
-    /usr/bin/python3 models/landmarks35_60/train.py [--epochs 80] [--qat-epochs 10] [--stage fp32|qat|all]
+    /usr/bin/python3 models/landmarks35_60/train.py [--epochs 100] [--qat-epochs 10] [--stage fp32|qat|ft|all]
 
 Deterministic (fixed seeds, torch.set_num_threads(1)); checkpoints in <repo>/.cache/trained/ (git-ignored):
-landmarks35_60_fp32.pt (BN not folded), landmarks35_60_qat.pt (folded, with the QAT activation ranges).
+landmarks35_60_fp32.pt (BN not folded), landmarks35_60_qat.pt (folded, with the QAT activation ranges),
+landmarks35_60_ft.pt (the control: the same fine-tuning of the folded net without fake quantization).
 Export, PTQ / QAT study, header and goldens: models/landmarks35_60/export.py.
 """
 from __future__ import annotations
@@ -73,39 +74,17 @@ def loss_fn(pred, target):
     return (pred - target).abs().mean() * SIZE
 
 
-def run_epochs(model, opt, sched_fn, faces, epochs, rng, log_every, val, tag, steps_per_epoch=None, bs=32):
-    n = len(faces)
-    steps = n // bs
-    total = epochs * steps
-    step = 0
-    timer = T.Timer()
-    for ep in range(epochs):
-        model.train()
-        perm = rng.permutation(n)
-        tot = 0.0
-        for s in range(steps):
-            for g in opt.param_groups:
-                g["lr"] = sched_fn(step / total)
-            x, y = batch(faces, perm[s * bs:(s + 1) * bs], rng)
-            loss = loss_fn(model(x), y)
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            tot += float(loss)
-            step += 1
-        msg = f"{tag} epoch {ep + 1}/{epochs} loss {tot / steps:.3f} px  ({timer():.0f} s)"
-        if val is not None and ((ep + 1) % log_every == 0 or ep + 1 == epochs):
-            msg += f"  val NME13 {nme_of(model, *val):.2f}%"
-        T.log(msg)
-    return timer()
+def make_val_fn(faces, xs, rects):
+    return lambda model: f"val NME13 {nme_of(model, faces, xs, rects):.2f}%"
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--epochs", type=int, default=80)
+    ap.add_argument("--epochs", type=int, default=100)
     ap.add_argument("--qat-epochs", type=int, default=10)
     ap.add_argument("--lr", type=float, default=3e-3)
-    ap.add_argument("--stage", default="all", choices=["fp32", "qat", "all"])
+    ap.add_argument("--stage", default="all", choices=["fp32", "qat", "ft", "all"],
+                    help="ft = the control for QAT: the same fine-tuning without fake quantization")
     args = ap.parse_args()
     torch.set_num_threads(1)
     torch.manual_seed(0)
@@ -113,7 +92,7 @@ def main():
     cache = T.cache_dir()
     faces, val_faces = T.split_train_val(T.train_faces())
     xv, rv = eval_set(val_faces)
-    val = (val_faces, xv, rv)
+    val_fn = make_val_fn(val_faces, xv, rv)
     T.log(f"{NAME}: {len(faces)} training faces, {len(val_faces)} validation faces (train68)")
     info_path = cache / f"{NAME}_train.json"
     info = json.loads(info_path.read_text()) if info_path.exists() else {}
@@ -125,44 +104,23 @@ def main():
             mean = np.mean([T.to35(T.to_norm(f["landmarks"], T.face_rect(f["landmarks"]))) for f in faces], axis=0)
             model.layers[-1].fc.bias.copy_(torch.from_numpy(mean.reshape(-1).astype(np.float32)))
         opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
-        warm = 0.03
-
-        def sched(t):
-            return args.lr * (t / warm if t < warm else 0.5 * (1 + math.cos(math.pi * (t - warm) / (1 - warm))))
-
-        secs = run_epochs(model, opt, sched, faces, args.epochs, rng, 10, val, "fp32")
+        secs = T.fit(model, faces, batch, loss_fn, args.epochs, T.cosine_warmup(args.lr), rng, opt, val_fn, 10, "fp32")
         torch.save(model.state_dict(), cache / f"{NAME}_fp32.pt")
-        info["fp32"] = dict(epochs=args.epochs, seconds=secs, val_nme13=nme_of(model, *val), lr=args.lr, batch=32,
-                            train_faces=len(faces))
+        info["fp32"] = dict(epochs=args.epochs, seconds=secs, val_nme13=nme_of(model, val_faces, xv, rv), lr=args.lr,
+                            batch=32, train_faces=len(faces))
         info_path.write_text(json.dumps(info, indent=1))
 
-    if args.stage in ("qat", "all"):
+    for stage, fq in (("qat", True), ("ft", False)):
+        if args.stage not in (stage, "all"):
+            continue
         model = build()
         model.load_state_dict(torch.load(cache / f"{NAME}_fp32.pt"))
         T.fold_bn(model)
-        T.log(f"folded fp32 val NME13 {nme_of(model, *val):.2f}%")
-        # initial activation ranges: min / max over augmented training crops
-        T.set_quant_mode(model, "observe")
-        model.eval()
-        crng = np.random.default_rng(1)
-        with torch.no_grad():
-            for s in range(16):
-                model(batch(faces, crng.integers(0, len(faces), 32), crng)[0])
-        T.set_quant_mode(model, "quant", weights=True, momentum=0.99, observe_in_quant=True)
-        T.log(f"fake-quant (before QAT) val NME13 {nme_of(model, *val):.2f}%")
+        T.log("folded fp32: " + val_fn(model))
         lr = args.lr * 0.1
-        opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.0)
-        half = args.qat_epochs // 2
-
-        def sched(t):
-            return lr * 0.5 * (1 + math.cos(math.pi * t))
-
-        secs = run_epochs(model, opt, sched, faces, half, rng, half, val, "qat (ranges EMA)")
-        T.set_quant_mode(model, "quant", weights=True, observe_in_quant=False)   # freeze the ranges
-        secs += run_epochs(model, opt, lambda t: lr * 0.25 * (1 + math.cos(math.pi * t)), faces,
-                           args.qat_epochs - half, rng, args.qat_epochs, val, "qat (ranges frozen)")
-        torch.save(model.state_dict(), cache / f"{NAME}_qat.pt")
-        info["qat"] = dict(epochs=args.qat_epochs, seconds=secs, val_nme13_fakequant=nme_of(model, *val), lr=lr)
+        secs = T.qat_finetune(model, faces, batch, loss_fn, args.qat_epochs, lr, rng, val_fn, fake_quant=fq)
+        torch.save(model.state_dict(), cache / f"{NAME}_{stage}.pt")
+        info[stage] = dict(epochs=args.qat_epochs, seconds=secs, val=val_fn(model), lr=lr, fake_quant=fq)
         info_path.write_text(json.dumps(info, indent=1))
 
 
