@@ -1,16 +1,16 @@
 // kernels::SimdFor<Net> — kernels::Simd plus compile-time packed weights for every int8 convolution and
-// fully connected layer of the network Net, without any change to the layers:
+// fully connected layer of the network Net, found by filter pointer:
 //
 //   Net{}.infer<facenn::kernels::SimdFor<Net>>(input, outputs, arena);
 //
-// The layers pass the backend a filter pointer (W::filter), not the weights struct. SimdFor walks Net's
+// For a caller that passes the backend only a filter pointer (W::filter). SimdFor walks Net's
 // layer types at compile time, collects the weights struct W of each Conv<Int8, W, ...> and
 // FullyConnected<Int8, W>, and builds a constexpr table {W::filter, conv2d_s8_packed<Isa, W>}. A call
 // whose filter pointer is in the table runs the packed kernel (weights packed by constant evaluation,
 // PackedConvWeights<W, L>); any other call runs kernels::Simd. The table is constant data: no
 // allocation, no mutable state, nothing done per inference beyond a scan of <= ~50 pointers per layer.
-// Once the layers call the per-layer entry points (Backend::conv2d_s8<W>, see docs/performance.md),
-// plain kernels::Simd reaches the same speed and this adapter becomes unnecessary.
+// Since the layers call the per-layer entry points (Backend::conv2d_s8<W>), plain kernels::Simd packs
+// the same layers itself; this adapter remains for layers or backends that pass only pointers.
 #pragma once
 
 #include <array>
