@@ -1,4 +1,6 @@
-// Loading and saving images (JPEG, PNG, BMP, GIF first frame, PNM) through stb.
+// Loading and saving images (JPEG, PNG, BMP, binary PNM) through stb_image 2.27, hardened: formats are
+// sniffed by magic number, headers are checked before decoding, and corrupt inputs that this stb
+// version mishandles (JPEG Huffman tables, truncated PNM, 16-bit PNM) are refused before stb sees them.
 //
 // load_image never crashes on bad input and never decodes before the header has been checked:
 //   * missing file, directory, unreadable file ........ Status::IoError
@@ -64,8 +66,57 @@ inline bool known_format(std::span<const std::uint8_t> b) noexcept {
       if (b[i++] != x) return false;
     return true;
   };
-  return starts({0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'}) || starts({0xFF, 0xD8}) ||
-         starts({'G', 'I', 'F', '8'}) || starts({'B', 'M'}) || starts({'P', '5'}) || starts({'P', '6'});
+  return starts({0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'}) || starts({0xFF, 0xD8}) || starts({'B', 'M'}) ||
+         starts({'P', '5'}) || starts({'P', '6'});
+}
+
+// JPEG: stb_image 2.27 (Debian's libstb 2022-09) trusts a DHT segment's 16 code-length counts and writes
+// up to 16 * 255 symbols into 257-entry tables (a heap/stack overflow on corrupt files; checked upstream
+// only from 2.28). Walk the marker segments as stb's parser does and refuse any Huffman table with more
+// than 256 symbols, or with counts that do not fit its code lengths, before stb sees the file.
+inline bool jpeg_huffman_tables_sane(std::span<const std::uint8_t> b) noexcept {
+  const std::size_t n = b.size();
+  std::size_t i = 2;  // after SOI
+  auto be16 = [&b](std::size_t at) { return static_cast<std::size_t>(b[at]) << 8 | b[at + 1]; };
+  while (i < n) {
+    if (b[i] != 0xFF) {  // stray byte between segments (stb skips it too)
+      ++i;
+      continue;
+    }
+    while (i < n && b[i] == 0xFF) ++i;  // fill bytes
+    if (i >= n) break;
+    const std::uint8_t m = b[i++];
+    if (m == 0xD9) break;                                      // EOI
+    if (m == 0x00 || m == 0x01 || (m >= 0xD0 && m <= 0xD8)) continue;  // no length field
+    if (i + 2 > n) break;
+    const std::size_t len = be16(i);
+    if (len < 2) return false;
+    const std::size_t end = std::min(n, i + len);
+    if (m == 0xC4) {  // DHT: one or more tables
+      std::size_t p = i + 2;
+      while (p < end) {
+        if (p + 17 > end) return false;
+        std::size_t count = 0;
+        std::uint32_t codes = 0;  // canonical Huffman: codes of length l must fit in l bits
+        for (int l = 1; l <= 16; ++l) {
+          const std::uint32_t c = b[p + static_cast<std::size_t>(l)];
+          count += c;
+          codes = (codes << 1) + c;
+          if (codes > (1u << l)) return false;
+        }
+        if (count > 256) return false;
+        p += 17 + count;
+      }
+    }
+    i = end;
+    if (m == 0xDA) {  // SOS: skip entropy-coded data up to the next marker
+      while (i + 1 < n) {
+        if (b[i] == 0xFF && b[i + 1] != 0x00 && !(b[i + 1] >= 0xD0 && b[i + 1] <= 0xD7) && b[i + 1] != 0xFF) break;
+        ++i;
+      }
+    }
+  }
+  return true;
 }
 
 // Binary PNM (P5/P6): offset of the pixel data, or 0 if the header cannot be parsed. stb's PNM loader
@@ -131,7 +182,9 @@ inline Result<Image> decode_image(std::span<const std::uint8_t> encoded, const L
   const int len = static_cast<int>(encoded.size());
 
   if (!detail::known_format(encoded))
-    return Error{Status::DecodeError, "unknown image format (facenn reads JPEG, PNG, BMP, GIF, PNM)"};
+    return Error{Status::DecodeError, "unknown image format (facenn reads JPEG, PNG, BMP, PNM)"};
+  if (encoded[0] == 0xFF && !detail::jpeg_huffman_tables_sane(encoded))
+    return Error{Status::DecodeError, "corrupt JPEG Huffman table"};
   int w = 0, h = 0, comp = 0;
   if (stbi_info_from_memory(bytes, len, &w, &h, &comp) == 0) {
     // stbi_info tries every format, so its failure reason is always the last one's. The loader

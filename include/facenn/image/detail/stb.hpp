@@ -5,8 +5,9 @@
 //    i.e. internal linkage: each translation unit gets its own private copy, nothing is exported, so
 //    several TUs of one program (or a program that links its own stb elsewhere) never see duplicate
 //    or mismatching symbols. Functions a TU does not call are not emitted at all.
-//  * Only the formats facenn needs are compiled (JPEG, PNG, BMP, GIF, PNM): the others (TGA without a
-//    magic number, PSD, HDR, PIC) would make more garbage files "decode".
+//  * Only the formats facenn needs are compiled (JPEG, PNG, BMP, PNM): the others (TGA without a magic
+//    number, PSD, HDR, PIC) would make more garbage files "decode", and stb 2.27's GIF loader has known
+//    memory-safety bugs (GHSL-2023-148..152).
 //  * The stb code is surrounded by diagnostic pragmas, so facenn's -Wall -Wextra -Wconversion
 //    -Werror builds (and users' strict builds) stay clean.
 //  * If a TU already included <stb_image.h> itself (with its own configuration), mixing the two is an
@@ -71,6 +72,16 @@
 #pragma GCC diagnostic ignored "-Warray-bounds"
 #endif
 
+// stb's integer IDCT and Huffman arithmetic can overflow `int` on corrupt JPEG data. The values are
+// garbage either way; give the overflow defined (wrapping) semantics so it is not undefined behaviour
+// (and UBSan builds of facenn's tests do not stop on it).
+#if defined(__clang__)
+#pragma clang attribute push(__attribute__((no_sanitize("signed-integer-overflow"))), apply_to = function)
+#elif defined(__GNUC__)
+#pragma GCC push_options
+#pragma GCC optimize("wrapv")
+#endif
+
 #define STB_IMAGE_STATIC
 #define STB_IMAGE_IMPLEMENTATION
 #define STBI_NO_STDIO          // facenn reads files itself (size checks, directories, clear errors)
@@ -80,7 +91,6 @@
 #define STBI_ONLY_JPEG
 #define STBI_ONLY_PNG
 #define STBI_ONLY_BMP
-#define STBI_ONLY_GIF
 #define STBI_ONLY_PNM
 #include <stb_image.h>
 
@@ -88,6 +98,12 @@
 #define STB_IMAGE_WRITE_IMPLEMENTATION
 #define STBI_WRITE_NO_STDIO    // facenn writes through a callback and checks every fwrite
 #include <stb_image_write.h>
+
+#if defined(__clang__)
+#pragma clang attribute pop
+#elif defined(__GNUC__)
+#pragma GCC pop_options
+#endif
 
 #if defined(__clang__)
 #pragma clang diagnostic pop
