@@ -105,6 +105,9 @@ def main():
     add("QAT float weights (fp16, the header's float reference)", "float", T.float_forward(netq))
     add("QAT int8 (per-channel weights, QAT ranges) - shipped", "int8", T.int8_forward(qnet))
 
+    for r in rows:       # relative change of the mean NME vs fp32, 95 % paired bootstrap interval over faces
+        r["vs_fp32"] = T.paired_relative_change(rows[0]["nme_per_face"], r["nme_per_face"])
+
     # ---- header
     sha = hashlib.sha256((T.cache_dir() / f"{NAME}_qat.pt").read_bytes()).hexdigest()
     fp32_nme = rows[0]["nme_mean"]
