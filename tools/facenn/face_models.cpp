@@ -33,8 +33,8 @@ struct FaceModels::Impl {
   std::unique_ptr<FaceDetector::Arena> detector_arena = std::make_unique<FaceDetector::Arena>();
 #endif
 #if __has_include(<facenn/models/facemesh468.hpp>)
-  FaceMeshPipeline mesh{};
-  std::unique_ptr<FaceMeshPipeline::Arena> mesh_arena = std::make_unique<FaceMeshPipeline::Arena>();
+  FaceMeshHybridPipeline mesh{};  // int8 trunk, float output convs: the accuracy docs/models/facemesh468.md states
+  std::unique_ptr<FaceMeshHybridPipeline::Arena> mesh_arena = std::make_unique<FaceMeshHybridPipeline::Arena>();
   FaceMeshResult mesh_result{};
 #endif
 };
