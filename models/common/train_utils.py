@@ -917,3 +917,22 @@ def paired_relative_change(base, other, n: int = 2000, seed: int = 0) -> dict:
     rel = (mb - ma) / ma
     return dict(rel=float((b.mean() - a.mean()) / a.mean()), lo=float(np.percentile(rel, 2.5)),
                 hi=float(np.percentile(rel, 97.5)))
+
+
+def shared_scorer(faces: list, forward, inputs: list, decode, scheme: str, out_jsonl: Path) -> str:
+    """Cross-check with ../shared/eval/score_landmarks.py: writes the predictions as the facenn CLI's JSON lines
+    (box = the crop's source box: the tight box of the labelled points) and returns the scorer's last line."""
+    import subprocess
+    with open(out_jsonl, "w") as fh:
+        for f, (x, rect) in zip(faces, inputs):
+            uv = decode(forward(x))[0]
+            pts = from_norm(uv, rect)
+            lm = f["landmarks"]
+            x0, y0 = lm.min(0)
+            x1, y1 = lm.max(0)
+            fh.write(json.dumps({"image": f["name"], "faces": [{"box": [x0, y0, x1 - x0, y1 - y0], "score": 1.0,
+                                                                 "landmarks": pts.tolist()}]}) + "\n")
+    r = subprocess.run(["/usr/bin/python3", str(shared_dir() / "eval" / "score_landmarks.py"),
+                        str(shared_dir() / "data" / "landmarks68" / "lfpw_test.json"), str(out_jsonl),
+                        "--scheme", scheme], capture_output=True, text=True, check=True)
+    return r.stdout.strip().splitlines()[-1]

@@ -105,6 +105,8 @@ def main():
     add("QAT float weights (fp16, the header's float reference)", "float", T.float_forward(netq))
     add("QAT int8 (per-channel weights, QAT ranges) - shipped", "int8", T.int8_forward(qnet))
 
+    scorer = T.shared_scorer(test, T.int8_forward(qnet), test_in, decode, "35", T.cache_dir() / f"{NAME}_lfpw_int8.jsonl")
+    T.log(f"shared scorer on the shipped int8 predictions: {scorer}")
     for r in rows:       # relative change of the mean NME vs fp32, 95 % paired bootstrap interval over faces
         r["vs_fp32"] = T.paired_relative_change(rows[0]["nme_per_face"], r["nme_per_face"])
 
@@ -142,7 +144,7 @@ def main():
                 activation_ranges=ranges)
     T.save_float_npz(netq, HERE / f"{NAME}_float.npz", meta)
     info = json.loads((T.cache_dir() / f"{NAME}_train.json").read_text())
-    study = dict(model=NAME, params=T.net_params(netq), macs=T.net_macs(netq),
+    study = dict(model=NAME, shared_scorer_int8=scorer, params=T.net_params(netq), macs=T.net_macs(netq),
                  int8_weight_bytes=T.int8_weight_bytes(netq), float_weight_bytes=4 * T.net_params(netq),
                  train=info, eval_set="LFPW test (224 faces), crop from the labelled points' box",
                  rows=[{k: v for k, v in r.items() if k != "nme_per_face"} for r in rows])
