@@ -65,33 +65,47 @@ struct Affine2 {
   double angle() const noexcept { return std::atan2(A(1, 0), A(0, 0)); }
 };
 
-inline constexpr std::size_t kMaxSimilarityPoints = 478;
-
 // Least-squares similarity (rotation, uniform scale, translation; no reflection) mapping src[i] to dst[i]
-// (Umeyama 1991, Eigen::umeyama). 2 <= n <= kMaxSimilarityPoints. Degenerate when the src points coincide
-// or the dst points do. No heap allocation (fixed-capacity Eigen matrices).
+// (Umeyama, PAMI 1991). n >= 2. Degenerate when the src points coincide or the dst points do. Nothing is
+// stored per point: two passes accumulate the means and the 2 x 2 cross-covariance. Eigen::umeyama computes
+// the same (the tests check it), but wants the points copied into an Eigen matrix, and with a run-time point
+// count its dynamic-size blocks trip GCC 12 -Wstringop-overread false positives under -Werror.
 inline Status estimate_similarity(std::span<const Eigen::Vector2d> src, std::span<const Eigen::Vector2d> dst,
                                   Affine2* out) noexcept {
-  if (!out || src.size() != dst.size() || src.size() > kMaxSimilarityPoints) return Status::InvalidArgument;
+  if (!out || src.size() != dst.size()) return Status::InvalidArgument;
   if (src.size() < 2) return Status::TooFewPoints;
-  using Points = Eigen::Matrix<double, 2, Eigen::Dynamic, Eigen::ColMajor, 2, static_cast<int>(kMaxSimilarityPoints)>;
-  const auto n = static_cast<Eigen::Index>(src.size());
-  Points s(2, n), d(2, n);
-  for (Eigen::Index i = 0; i < n; ++i) {
-    s.col(i) = src[static_cast<std::size_t>(i)];
-    d.col(i) = dst[static_cast<std::size_t>(i)];
+  const double inv_n = 1.0 / static_cast<double>(src.size());
+  Eigen::Vector2d ms = Eigen::Vector2d::Zero(), md = Eigen::Vector2d::Zero();
+  for (std::size_t i = 0; i < src.size(); ++i) {
+    if (!src[i].allFinite() || !dst[i].allFinite()) return Status::NonFinite;
+    ms += src[i];
+    md += dst[i];
   }
-  if (!s.allFinite() || !d.allFinite()) return Status::NonFinite;
-  const auto spread = [](const Points& p) {
-    return (p.colwise() - p.rowwise().mean()).squaredNorm();
-  };
-  const double ss = spread(s), sd = spread(d);
-  if (!(ss > 1e-24 * std::max(1.0, s.squaredNorm())) || !(sd > 1e-24 * std::max(1.0, d.squaredNorm())))
+  ms *= inv_n;
+  md *= inv_n;
+  Eigen::Matrix2d cov = Eigen::Matrix2d::Zero();
+  double vs = 0.0, vd = 0.0;
+  for (std::size_t i = 0; i < src.size(); ++i) {
+    const Eigen::Vector2d a = src[i] - ms, b = dst[i] - md;
+    cov += b * a.transpose();
+    vs += a.squaredNorm();
+    vd += b.squaredNorm();
+  }
+  // coincident points (relative to the coordinates' magnitude)
+  if (!(vs > 1e-24 * std::max(1.0, ms.squaredNorm())) || !(vd > 1e-24 * std::max(1.0, md.squaredNorm())))
     return Status::Degenerate;
-  const Eigen::Matrix3d t = Eigen::umeyama(s, d, true);
-  out->A = t.topLeftCorner<2, 2>();
-  out->b = t.topRightCorner<2, 1>();
-  return out->A.allFinite() && out->b.allFinite() ? Status::Ok : Status::Degenerate;
+  // In 2D the SVD step of Umeyama has a closed form: trace(R(theta)^T cov) = cos(theta) (c00 + c11) +
+  // sin(theta) (c10 - c01) is largest at theta = atan2(c10 - c01, c00 + c11), and the scale is that maximum
+  // (the sum of the signed singular values) over the source variance.
+  const double cs = cov(0, 0) + cov(1, 1), sn = cov(1, 0) - cov(0, 1);
+  const double norm = std::hypot(cs, sn);
+  if (!(norm > 0.0)) return Status::Degenerate;
+  Eigen::Matrix2d r;
+  r << cs / norm, -sn / norm, sn / norm, cs / norm;
+  const double scale = norm / vs;
+  out->A = scale * r;
+  out->b = md - out->A * ms;
+  return out->A.allFinite() && out->b.allFinite() && scale > 0.0 ? Status::Ok : Status::Degenerate;
 }
 
 // ---- templates ------------------------------------------------------------------------------------------

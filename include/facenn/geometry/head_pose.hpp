@@ -42,9 +42,19 @@ inline Eigen::Vector3d euler_xyz(const Eigen::Matrix3d& r) noexcept {
   // R row 0 = [cb cc, -cb sc, sb], R(1,2) = -sa cb, R(2,2) = ca cb.
   const double cb = std::hypot(r(0, 0), r(0, 1));
   const double b = std::atan2(r(0, 2), cb);
-  if (cb > 1e-9) return {std::atan2(-r(1, 2), r(2, 2)), b, std::atan2(-r(0, 1), r(0, 0))};
-  // Gimbal lock (cb ~ 0): only a +- c is defined; put it all in a (c = 0): then R(1,1) = ca, R(2,1) = sa.
-  return {std::atan2(r(2, 1), r(1, 1)), b, 0.0};
+  double a;
+  if (cb > 1e-12) {
+    a = std::atan2(-r(1, 2), r(2, 2));
+  } else {
+    // Gimbal lock (cb ~ 0): only a +- c is defined; put it all in a (c = 0): then R(1,1) = ca, R(2,1) = sa.
+    a = std::atan2(r(2, 1), r(1, 1));
+  }
+  // c from what is left, Rz(c) = Ry(b)^T Rx(a)^T R: well conditioned even near the lock (where a itself is
+  // known only to ~1e-16 / cb), so that the angles always reproduce R to rounding error.
+  const Eigen::Matrix3d z = Eigen::AngleAxisd(-b, Eigen::Vector3d::UnitY()).toRotationMatrix() *
+                            Eigen::AngleAxisd(-a, Eigen::Vector3d::UnitX()).toRotationMatrix() * r;
+  const double c = cb > 1e-12 ? std::atan2(z(1, 0), z(0, 0)) : 0.0;
+  return {a, b, c};
 }
 
 inline Eigen::Matrix3d rotation_from_euler_xyz(double a, double b, double c) noexcept {
