@@ -6,15 +6,27 @@
 #include <array>
 #include <memory>
 
+#include <facenn/kernels/simd/backend.hpp>
 #include <facenn/pipeline/face_detector.hpp>
 #include <facenn/pipeline/face_mesh.hpp>
 
 namespace facenn::cli {
 
+// The optimized kernels when the build targets an ISA they support (tools/CMakeLists.txt: FACENN_CLI_NATIVE),
+// the portable reference kernels otherwise. Both give bit-identical results.
+#if defined(FACENN_SIMD_ANY)
+using Backend = kernels::Simd;
+inline constexpr const char* kBackendName = "simd";
+#else
+using Backend = kernels::Reference;
+inline constexpr const char* kBackendName = "reference";
+#endif
+
 namespace {
 #if __has_include(<facenn/models/blazeface128.hpp>)
-FaceDetector::Options detector_options(const Options& opt) {
-  FaceDetector::Options o;
+using Detector = BasicFaceDetector<models::BlazeFace128Net<Int8>, Backend>;
+Detector::Options detector_options(const Options& opt) {
+  Detector::Options o;
   o.decode.min_score = opt.min_score;
   return o;
 }
@@ -29,12 +41,14 @@ struct FaceModels::Impl {
   {
   }
 #if __has_include(<facenn/models/blazeface128.hpp>)
-  FaceDetector detector;
-  std::unique_ptr<FaceDetector::Arena> detector_arena = std::make_unique<FaceDetector::Arena>();
+  Detector detector;
+  std::unique_ptr<Detector::Arena> detector_arena = std::make_unique<Detector::Arena>();
 #endif
 #if __has_include(<facenn/models/facemesh468.hpp>)
-  FaceMeshHybridPipeline mesh{};  // int8 trunk, float output convs: the accuracy docs/models/facemesh468.md states
-  std::unique_ptr<FaceMeshHybridPipeline::Arena> mesh_arena = std::make_unique<FaceMeshHybridPipeline::Arena>();
+  // int8 trunk, float output convs (FaceMeshHybridPipeline): the accuracy docs/models/facemesh468.md states
+  using Mesh = BasicFaceMesh<models::FaceMesh468HybridNet, Backend>;
+  Mesh mesh{};
+  std::unique_ptr<Mesh::Arena> mesh_arena = std::make_unique<Mesh::Arena>();
   FaceMeshResult mesh_result{};
 #endif
 };
@@ -43,6 +57,7 @@ FaceModels::FaceModels(const Options& opt) : impl_(std::make_unique<Impl>(opt)),
 FaceModels::~FaceModels() = default;
 
 bool FaceModels::have_detector() noexcept { return kHaveFaceDetector; }
+const char* FaceModels::backend_name() noexcept { return kBackendName; }
 bool FaceModels::have_facemesh() noexcept { return kHaveFaceMesh; }
 
 Result<std::vector<FaceRecord>> FaceModels::detect([[maybe_unused]] const Image& img) {

@@ -20,6 +20,7 @@ class FaceModels {
 
   static bool have_detector() noexcept;
   static bool have_facemesh() noexcept;
+  static const char* backend_name() noexcept;  // "simd" or "reference"
 
   // BlazeFace: faces in image pixels, best first (at most --max-faces, score >= --min-score).
   Result<std::vector<FaceRecord>> detect(const Image& img);

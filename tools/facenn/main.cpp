@@ -97,8 +97,9 @@ void print_help(std::FILE* f) {
 }
 
 void print_version() {
-  std::printf("facenn %s\nmodels: blazeface128 %s, facemesh468 %s\n", FACENN_VERSION_STRING,
-              FaceModels::have_detector() ? "yes" : "no", FaceModels::have_facemesh() ? "yes" : "no");
+  std::printf("facenn %s\nmodels: blazeface128 %s, facemesh468 %s\nkernels: %s\n", FACENN_VERSION_STRING,
+              FaceModels::have_detector() ? "yes" : "no", FaceModels::have_facemesh() ? "yes" : "no",
+              FaceModels::backend_name());
 }
 
 bool parse_int(const char* s, int lo, int hi, int& out) {

@@ -1,10 +1,12 @@
 // FaceDetector: image -> letterbox 128x128 -> BlazeFace short-range -> decode + weighted NMS ->
 // faces in image pixels (pixel-centre convention).
 //
-//   BasicFaceDetector<Net> works with any network whose input is 128x128x3 (Int8 or Float) and whose
+//   BasicFaceDetector<Net, Backend> works with any network whose input is 128x128x3 (Int8 or Float) and whose
 //   outputs are the raw BlazeFace heads: 16x16x2 / 16x16x32 / 8x8x6 / 8x8x96 (any order; they are
 //   recognized by size), or the concatenated 896x1 / 896x16 pair.
 //   `facenn::FaceDetector` (below, when the model header is available) binds BlazeFace128Net<Int8>.
+//   Backend: the kernels infer() runs (kernels::DefaultBackend, or e.g. kernels::Simd from
+//   <facenn/kernels/simd/backend.hpp>).
 //
 // Memory: everything lives in the caller's Arena (network scratch, input/output tensors, decoder
 // candidates): no heap, no globals; one detector can be shared by threads with one Arena each.
@@ -37,7 +39,7 @@ struct DetectorInputTraits {
   static constexpr std::optional<int> int8_pixel_offset = std::nullopt;
 };
 
-template <class Net>
+template <class Net, class Backend = kernels::DefaultBackend>
 class BasicFaceDetector {
   using in_spec = typename Net::input_spec;
   using in_shape = typename in_spec::shape;
@@ -108,7 +110,7 @@ class BasicFaceDetector {
     if (!image.valid()) return Error{Status::EmptyImage, "face detector: empty image"};
     auto lb = prepare(image, arena);
     if (!lb) return lb.error();
-    const Status s = Net{}.infer(arena.input.view(), arena.outputs.views(), arena.net.span());
+    const Status s = Net{}.template infer<Backend>(arena.input.view(), arena.outputs.views(), arena.net.span());
     if (s != Status::Ok) return Error{s, "face detector: network inference failed"};
     return decode(out, arena);
   }

@@ -3,7 +3,7 @@
 // 468 landmarks in image pixels (x, y pixel-centre convention; z in pixels, scaled like x) and the
 // face score. Mesh x maps to the ROI's normalized u = x / 192 (MediaPipe's TensorsToLandmarks).
 //
-//   BasicFaceMesh<Net> works with any network whose input is SxSx3 (Int8 or Float, RGB in [0, 1])
+//   BasicFaceMesh<Net, Backend> works with any network whose input is SxSx3 (Int8 or Float, RGB in [0, 1])
 //   and whose outputs include the mesh (468 * 3 values, x, y, z in input pixels) and a 1-value face
 //   flag (a logit by default, as face_landmark.tflite's conv2d_31; set Options::face_flag_is_logit =
 //   false for a network that already ends in a sigmoid). Other outputs are ignored.
@@ -38,7 +38,7 @@ struct FaceMeshResult {
   RotatedRect roi{};                                    // the crop that was used
 };
 
-template <class Net>
+template <class Net, class Backend = kernels::DefaultBackend>
 class BasicFaceMesh {
   using in_spec = typename Net::input_spec;
   using in_shape = typename in_spec::shape;
@@ -114,7 +114,7 @@ class BasicFaceMesh {
   Status estimate(ImageView image, const RotatedRect& roi, FaceMeshResult& out, Arena& arena) const noexcept {
     const Status p = prepare(image, roi, arena);
     if (p != Status::Ok) return p;
-    const Status s = Net{}.infer(arena.input.view(), arena.outputs.views(), arena.net.span());
+    const Status s = Net{}.template infer<Backend>(arena.input.view(), arena.outputs.views(), arena.net.span());
     if (s != Status::Ok) return s;
     return finish(roi, out, arena);
   }

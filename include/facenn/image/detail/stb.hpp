@@ -24,6 +24,10 @@
 #include <cstdlib>
 #include <cstring>
 
+#if defined(__SSE2__) && !defined(STBI_NO_SIMD)
+#include <emmintrin.h>  // stb's SSE2 JPEG paths; included here, outside the pragma regions below
+#endif
+
 #ifndef FACENN_EXTERNAL_STB
 
 #if defined(STBI_INCLUDE_STB_IMAGE_H) || defined(INCLUDE_STB_IMAGE_WRITE_H)
@@ -85,7 +89,6 @@
 #define STB_IMAGE_STATIC
 #define STB_IMAGE_IMPLEMENTATION
 #define STBI_NO_STDIO          // facenn reads files itself (size checks, directories, clear errors)
-#define STBI_NO_SIMD           // no CPU dispatch inside a header; decoding is not the bottleneck
 #define STBI_NO_LINEAR
 #define STBI_NO_HDR
 #define STBI_ONLY_JPEG
