@@ -74,7 +74,10 @@ void check_against_reference(const char* label, double box_tol_px, double kp_tol
   using D = facenn::BasicFaceDetector<Net>;
   auto arena = std::make_unique<typename D::Arena>();
   const std::pair<const char*, Image> cases[] = {{"astronaut", astronaut()}, {"pair", pair()}};
-  for (const auto& [name, img] : cases) {
+  for (const auto& c : cases) {
+    // Not a structured binding: clang 14 cannot capture one in CAPTURE's lambda.
+    const char* name = c.first;
+    const Image& img = c.second;
     CAPTURE(std::string(name));
     const auto expected = read_expected(name);
     std::array<det::Detection, 8> out{};
