@@ -65,6 +65,11 @@ std::string image_json(std::string_view path, const std::vector<FaceRecord>& fac
       }
       w.end_array();
     }
+    if (!f.landmark_confidence.empty()) {
+      w.key("landmark_confidence").begin_array();
+      for (float c : f.landmark_confidence) w.value(static_cast<double>(c), 4);
+      w.end_array();
+    }
     if (f.landmark_score) w.key("landmark_score").value(*f.landmark_score);
     if (f.pose) {
       w.key("pose").begin_object();

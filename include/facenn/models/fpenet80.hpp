@@ -101,6 +101,8 @@ using Fpenet80Net = Network<
 
 inline constexpr int kFpenet80Heatmap = 20;      // heatmap side (cells of 4 input pixels)
 inline constexpr int kFpenet80Keypoints = 68;
+// The crop is the landmarks35_60 one (side = 1.25 x the longer side of the 68 points' box); from a BlazeFace
+// detection use models::trained_crop_from_detection (<facenn/models/trained_crop.hpp>).
 inline constexpr float kFpenet80CropScale = 1.25f;
 
 // A decoded keypoint: x, y normalized to the crop's outer edges (0 = left / top edge, 1 = right / bottom edge;

@@ -55,7 +55,8 @@ using Landmarks35Net = Network<TensorSpec<T, Shape<60, 60, 3>, weights::landmark
 
 // The crop rule (shared with models/common/train_utils.py face_rect): the square around a face box
 // (x0, y0, x1, y1), side = kLandmarks35CropScale x the longer box side. Trained and evaluated with the tight box of
-// the 68 labelled points; a detector's box needs its own mapping to that box (not calibrated yet).
+// the 68 labelled points; from a BlazeFace detection use models::trained_crop_from_detection
+// (<facenn/models/trained_crop.hpp>, a map fitted on the training set).
 inline constexpr float kLandmarks35CropScale = 1.25f;
 
 }  // namespace facenn::models
