@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end accuracy of the networks trained here on the shared LFPW test set (../shared/data/landmarks68,
 # 224 faces), with facenn's own detector: `facenn landmarks --model landmarks35_60 | fpenet80` (int8) and their
-# float references (`-float`) write JSON lines; the shared scorer computes NME (landmarks35_60: the 13 points of
+# float references (`_float`) write JSON lines; the shared scorer computes NME (landmarks35_60: the 13 points of
 # the 35-point scheme that map to the 68; fpenet80: all 68), landmark_confidence.py the Spearman correlation of
 # fpenet80's per-point confidence with its error, detection_recall.py the detector's recall.
 #   scripts/eval/lfpw_trained.sh [path/to/facenn] [out-dir]
@@ -12,7 +12,7 @@ out=${2:-$root/out/eval}
 shared=${FACENN_SHARED_DIR:-$root/../shared}
 manifest=$shared/data/landmarks68/lfpw_test.json
 mkdir -p "$out"
-for model in landmarks35_60 landmarks35_60-float fpenet80 fpenet80-float; do
+for model in landmarks35_60 landmarks35_60_float fpenet80 fpenet80_float; do
   /usr/bin/python3 -c "import json,sys; [print(e['image']) for e in json.load(open(sys.argv[1]))]" "$manifest" \
     | sed "s|^|$shared/data/landmarks68/|" | xargs "$cli" landmarks --model "$model" > "$out/lfpw_$model.jsonl"
   scheme=68

@@ -1,4 +1,4 @@
-// `facenn landmarks --model landmarks35_60 | fpenet80 (-float)`: BlazeFace, then the crop fitted on train68
+// `facenn landmarks --model landmarks35_60 | fpenet80 (_float)`: BlazeFace, then the crop fitted on train68
 // (models::trained_crop_from_detection), then the network. Everything model-specific stays behind __has_include
 // so the tool still builds without the trained headers.
 #include "trained_models.hpp"
@@ -26,8 +26,8 @@
 namespace facenn::cli {
 
 namespace {
-constexpr std::string_view kL35 = "landmarks35_60", kL35Float = "landmarks35_60-float";
-constexpr std::string_view kFpe = "fpenet80", kFpeFloat = "fpenet80-float";
+constexpr std::string_view kL35 = "landmarks35_60", kL35Float = "landmarks35_60_float";
+constexpr std::string_view kFpe = "fpenet80", kFpeFloat = "fpenet80_float";
 }  // namespace
 
 bool is_trained_landmark_model(std::string_view model) noexcept {

@@ -2,7 +2,7 @@
 // BlazeFace. Each face's crop comes from its detection (models::trained_crop_from_detection, fitted on train68).
 //   landmarks35_60        35 points [x, y] (OpenVINO facial-landmarks-35-adas order), int8
 //   fpenet80              68 points [x, y] (iBUG order) + "landmark_confidence" per point, int8
-//   landmarks35_60-float, fpenet80-float   the same networks with their float reference weights (evaluation)
+//   landmarks35_60_float, fpenet80_float   the same networks with their float reference weights (evaluation)
 #pragma once
 
 #include <string_view>
