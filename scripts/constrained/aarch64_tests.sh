@@ -3,13 +3,14 @@
 #   scripts/constrained/aarch64_tests.sh [build-dir]          (default: ./_build/aarch64)
 # Needs: g++-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user (scripts/constrained/packages.txt).
 # Env: FACENN_JOBS (default 2), FACENN_AARCH64_TESTS (ctest regex of the tests to build and run, default
-# ^core_ : the core suite incl. the reference kernels; '^(core|kernels)_' adds the SIMD kernel tests once
-# include/facenn/kernels/simd/ has its aarch64 (NEON) files).
+# '^(core|kernels)_': the core suite incl. the reference kernels, and the SIMD kernel tests, which run the
+# NEON kernels (kernels::Simd = neon64, asserted by kernels_simd_native_test) against the reference bit for
+# bit, kernel sweeps and whole FaceMesh / BlazeFace networks; '^core_' for the core suite alone).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 out=${1:-$root/_build/aarch64}
 jobs=${FACENN_JOBS:-2}
-regex=${FACENN_AARCH64_TESTS:-'^core_'}
+regex=${FACENN_AARCH64_TESTS:-'^(core|kernels)_'}
 sysroot=/usr/aarch64-linux-gnu
 
 for tool in aarch64-linux-gnu-g++ qemu-aarch64; do

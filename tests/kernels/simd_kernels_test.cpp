@@ -426,3 +426,74 @@ TEST_CASE("cases outside the kernels fall back to the reference") {
     CHECK_SAME(ref, got, "depthwise with INT32_MIN multiplier");
   });
 }
+
+// The sweeps above pass vacuously if no ISA runs (none compiled in, or the CPU lacks it): this test pins the
+// ISA each executable was built for (CMake sets FACENN_TEST_EXPECTED_ISA from its flags: avx512vnni+vbmi,
+// avx2, sse41, neon64 for aarch64) and requires that the best ISA is the one kernels::Simd uses and that it
+// ran here — except on an x86 CPU without it, which skips like the sweeps.
+TEST_CASE("the expected ISA is compiled in and exercised") {
+  int compiled = 0, ran = 0;
+  std::string names;
+  [&]<class... I>(simd::IsaList<I...>) {
+    auto one = [&]<class Isa>() {
+      if constexpr (!std::is_void_v<Isa>) {
+        ++compiled;
+        if (Isa::cpu_supported()) {
+          ++ran;
+          names += std::string(names.empty() ? "" : ", ") + Isa::name;
+        }
+      }
+    };
+    (one.template operator()<I>(), ...);
+  }(simd::CompiledIsas{});
+  std::printf("kernels::Simd = %s; SIMD kernels tested on: %s\n", Simd::name, names.empty() ? "none" : names.c_str());
+  REQUIRE(compiled >= 1);
+#if defined(FACENN_TEST_EXPECTED_ISA)
+  CHECK(std::string(Simd::name) == FACENN_TEST_EXPECTED_ISA);
+#endif
+#if defined(__aarch64__)
+  CHECK(ran == compiled);  // NEON is part of AArch64: under qemu-aarch64 it must run
+#endif
+  if (Simd::isa::cpu_supported()) CHECK(ran >= 1);
+}
+
+// The add's fast input rescale (zero point folded into the constants, one-add RDBPOT) against the scalar
+// MBQM((x - zp) << ls, m, s) for all 256 inputs, over random and extreme parameters that pass its guard.
+TEST_CASE("residual add input rescale (fast form): every int8 input, extreme parameters") {
+  for_each_isa([]<class Isa>() {
+    using V = typename Isa::V;
+    constexpr int L = Isa::lanes;
+    Rng rng(2024);
+    int tested = 0;
+    for (int rep = 0; rep < 3000; ++rep) {
+      const int ls = std::uniform_int_distribution<int>(14, 24)(rng);
+      const std::int32_t zp = random_zp(rng);
+      std::int32_t m = 0, s = 0;
+      switch (rep % 4) {
+        case 0: m = std::uniform_int_distribution<std::int32_t>(1 << 30, std::numeric_limits<std::int32_t>::max())(rng); break;
+        case 1: m = std::uniform_int_distribution<std::int32_t>(std::numeric_limits<std::int32_t>::min() + 1, -1)(rng); break;
+        case 2: m = std::numeric_limits<std::int32_t>::max() - rep % 3; break;
+        default: m = std::uniform_int_distribution<std::int32_t>(1, 1 << 16)(rng); break;
+      }
+      s = -std::uniform_int_distribution<int>(0, 31)(rng);
+      if (!simd::detail::split_fast_ok(m, s, ls)) continue;
+      ++tested;
+      const simd::detail::AddInputSplitFast<Isa> f(zp, m, s, ls);
+      for (int x0 = -128; x0 < 128; x0 += L) {
+        alignas(64) std::int32_t xs[L], got[L];
+        for (int j = 0; j < L; ++j) xs[j] = std::min(127, x0 + j);
+        f(Isa::load_s32(xs)).store_unaligned(got);
+        for (int j = 0; j < L; ++j) {
+          const std::int32_t want = fixed_point::multiply_by_quantized_multiplier((xs[j] - zp) * (1 << ls), m, s);
+          if (got[j] != want) {
+            FAIL_CHECK(std::string(Isa::name), ": x ", xs[j], " zp ", zp, " m ", m, " s ", s, " ls ", ls, ": ", got[j],
+                       " != ", want);
+            return;
+          }
+        }
+      }
+    }
+    CHECK(tested > 500);
+    (void)sizeof(V);
+  });
+}
