@@ -27,33 +27,15 @@
 #include <span>
 
 #include <facenn/geometry/canonical_face.hpp>
+#include <facenn/landmarks/schemes.hpp>
 
 namespace facenn::geometry {
 
 // ---- vertex tables ----------------------------------------------------------------------------------
-// 68-point scheme -> FaceMesh vertex.
-inline constexpr std::array<std::uint16_t, 68> kPoints68Vertex = {
-    127, 227, 93,  132, 138, 136, 170, 176, 152, 400, 395, 365, 367, 361, 323, 447, 356,  // 0-16 jaw
-    70,  63,  52,  65,  55,                                                               // 17-21 brow (img left)
-    285, 295, 282, 293, 300,                                                              // 22-26 brow (img right)
-    6,   195, 5,   1,                                                                     // 27-30 nose bridge, tip
-    98,  97,  2,   326, 327,                                                              // 31-35 nostrils, base
-    33,  160, 158, 133, 153, 144,                                                         // 36-41 image-left eye
-    362, 385, 387, 263, 373, 380,                                                         // 42-47 image-right eye
-    61,  40,  37,  0,   267, 270, 291, 321, 314, 17,  84,  91,                            // 48-59 outer lip
-    78,  38,  13,  268, 308, 317, 14,  87,                                                // 60-67 inner lip
-};
-
-// 35-point scheme (OpenVINO) -> FaceMesh vertex.
-inline constexpr std::array<std::uint16_t, 35> kPoints35Vertex = {
-    133, 33,  362, 263,                                 // p0-p3 eye corners: img-left inner, outer; img-right inner, outer
-    1,   2,   98,  327,                                 // p4 nose tip, p5 septum base, p6/p7 nose wings
-    61,  291, 0,   17,                                  // p8/p9 mouth corners, p10/p11 outer lip centres
-    70,  52,  55,                                       // p12-p14 image-left brow, outer -> inner
-    285, 282, 300,                                      // p15-p17 image-right brow, inner -> outer
-    162, 127, 93,  132, 58,  136, 150, 176, 152,        // p18-p26 contour, image-left temple -> chin
-    400, 379, 365, 288, 361, 323, 356, 389,             // p27-p34 contour, chin -> image-right temple
-};
+// 68-point and 35-point scheme -> FaceMesh vertex: plain tables in <facenn/landmarks/schemes.hpp> (no Eigen),
+// so that the landmark pipelines can use them without the geometry dependencies.
+using ::facenn::landmarks::kPoints35Vertex;
+using ::facenn::landmarks::kPoints68Vertex;
 
 // 32 rigid FaceMesh vertices for pose: eye corners, nose bridge / tip / base / wings, mouth corners, lip
 // centres, chin, forehead, cheek and temple contour, brows.
