@@ -50,35 +50,38 @@ struct AddInputSplit {
   }
 };
 
-// AddInputSplit with the zero point folded into the constants and RDBPOT as one add and one shift, for
-// right = -s >= 1 when no intermediate can overflow (checked by split_fast_ok()): with A = mh * 2^up,
+// AddInputSplit with the zero point folded into the constants and RDBPOT as one add and one shift, when no
+// intermediate can overflow (checked by split_fast_ok()): with A = mh * 2^up,
 //   d*A + t = x*A - zp*A + t,   t = (d*ml + round) >> e = (x*ml + (round - zp*ml)) >> e,
 //   RDBPOT(s, right) = (s + 2^(right-1) - [s < 0]) >> right          (ties away from zero, right >= 1),
-// and u = s + 2^(right-1) is computed directly (s < 0 <=> u < 2^(right-1)). 9 vector ops instead of 13.
+// and u = s + 2^(right-1) is computed directly (s < 0 <=> u < 2^(right-1)). right = 0 (the converter's
+// rescale of the larger-scale input: real multiplier 1/2, shift 0) is the identity: no nudge, and the
+// comparison threshold INT32_MIN never fires. 9 vector ops instead of 13.
 template <class Isa>
 struct AddInputSplitFast {
   using V = typename Isa::V;
-  V a, c, ml, r, np;
+  V a, c, ml, r, threshold;
   int e, right;
   AddInputSplitFast(std::int32_t zero_point, std::int32_t m, std::int32_t s, int left_shift) noexcept
       : a(static_cast<std::int32_t>((m >> 16) * (std::int32_t{1} << (left_shift - 15)))),
         c(static_cast<std::int32_t>(-std::int64_t{zero_point} * ((m >> 16) * (std::int64_t{1} << (left_shift - 15))) +
-                                    (std::int64_t{1} << (-s - 1)))),
+                                    nudge(s))),
         ml(m & 0xFFFF), r((std::int32_t{1} << (30 - left_shift)) - zero_point * (m & 0xFFFF)),
-        np(std::int32_t{1} << (-s - 1)), e(31 - left_shift), right(-s) {}
+        threshold(s == 0 ? std::numeric_limits<std::int32_t>::min() : nudge(s)), e(31 - left_shift), right(-s) {}
+  static std::int32_t nudge(std::int32_t s) noexcept { return s == 0 ? 0 : std::int32_t{1} << (-s - 1); }
   FACENN_SIMD_INLINE V operator()(V x) const noexcept {
     const V u = (x * a + c) + ((x * ml + r) >> e);
-    return xsimd::select(u < np, u - V(1), u) >> right;
+    return xsimd::select(u < threshold, u - V(1), u) >> right;
   }
 };
 
-// AddInputSplitFast's preconditions: ls in [15, 23], s in [-31, -1], and |SRDHM(d << ls, m)| + 2^(-s-1) stays
+// AddInputSplitFast's preconditions: ls in [15, 23], s in [-31, 0], and |SRDHM(d << ls, m)| + 2^(-s-1) stays
 // below 2^31 for every |d| <= 255.
 inline bool split_fast_ok(std::int32_t m, std::int32_t s, int ls) noexcept {
-  if (ls < 15 || ls > 23 || s > -1 || s < -31) return false;
+  if (ls < 15 || ls > 23 || s > 0 || s < -31) return false;
   const std::int64_t mag = m < 0 ? -std::int64_t{m} : std::int64_t{m};
   const std::int64_t bound = ((255 * mag) << ls >> 31) + 2;  // >= |SRDHM| (ls <= 23: 255*2^31*2^23 < 2^63)
-  return bound + (std::int64_t{1} << (-s - 1)) < (std::int64_t{1} << 31);
+  return bound + (s == 0 ? 0 : std::int64_t{1} << (-s - 1)) < (std::int64_t{1} << 31);
 }
 
 // f1, f2 by value: int8 stores may alias anything reachable through a reference, which would make the

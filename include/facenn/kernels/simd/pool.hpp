@@ -1,6 +1,7 @@
 // int8 max pool, NHWC, any window / stride / padding (taps in the padding are ignored, as in the
 // reference). Tile: one output pixel x 64, 16 or 1 channels (max_pool_s8_1x64 / 1x16 / 1x1), using
-// xsimd int8 batches: the wide one of the ISA, then 16-byte ones, then scalars for the last channels.
+// xsimd int8 batches: the wide one of the ISA, then 16-byte ones, then one 16-byte vector overlapping the
+// last channels (scalars only when there are fewer than 16 channels).
 #pragma once
 
 #include <cstdint>
@@ -36,6 +37,12 @@ inline void max_pool_s8(const PoolGeometry& g, const std::int8_t* input, std::in
       };
       pass(Wide{});
       pass(Narrow{});
+      if (c < C && C >= static_cast<int>(Narrow::size)) {
+        // the last channels (BlazeFace's 28, 42, 88): one 16-wide vector ending at C, overlapping channels
+        // already done (max is idempotent: they are written again with the same values)
+        c = C - static_cast<int>(Narrow::size);
+        pass(Narrow{});
+      }
       for (; c < C; ++c) {
         std::int8_t best = -128;
         for (int ky = ky0; ky < ky1; ++ky) {
