@@ -24,12 +24,17 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import math
 import os
 from typing import Dict, Iterable, List, Optional
 
 import numpy as np
 
-__all__ = ["TfjsWeight", "TfjsManifest", "load_manifest", "decode_affine"]
+__all__ = ["TfjsWeight", "TfjsManifest", "TfjsFormatError", "load_manifest", "decode_affine"]
+
+
+class TfjsFormatError(ValueError):
+    """A malformed manifest or shard set (every structural error of :func:`load_manifest` becomes one)."""
 
 _PLAIN = {"float32": np.dtype("<f4"), "int32": np.dtype("<i4"), "bool": np.dtype("u1")}
 _QUANT = {"uint8": np.dtype("u1"), "uint16": np.dtype("<u2"), "float16": np.dtype("<f2")}
@@ -117,30 +122,52 @@ def load_manifest(path: str, shard_dir: Optional[str] = None) -> TfjsManifest:
     """Read a weights manifest (a list of groups) or a TFJS ``model.json`` (its ``weightsManifest``).
 
     Shards are looked up next to the manifest unless ``shard_dir`` is given. Sizes are checked: every group's
-    shards must be consumed exactly.
+    shards must be consumed exactly. A malformed manifest (wrong JSON types, missing keys, negative or absurd
+    shapes, shard names outside ``shard_dir``, missing shards) raises :class:`TfjsFormatError` (a ValueError).
     """
+    try:
+        return _load_manifest(path, shard_dir)
+    except TfjsFormatError:
+        raise
+    except (KeyError, TypeError, IndexError, AttributeError, OverflowError, ValueError) as e:
+        raise TfjsFormatError(f"{path}: malformed TFJS manifest ({type(e).__name__}: {e})") from e
+
+
+def _load_manifest(path: str, shard_dir: Optional[str]) -> TfjsManifest:
     with open(path, "rb") as f:
         text = f.read()
     doc = json.loads(text)
     groups = doc["weightsManifest"] if isinstance(doc, dict) else doc
     if not isinstance(groups, list):
-        raise ValueError(f"{path}: not a TFJS weights manifest")
+        raise TfjsFormatError(f"{path}: not a TFJS weights manifest")
     shard_dir = shard_dir or os.path.dirname(os.path.abspath(path))
+    root = os.path.realpath(shard_dir)
 
     weights: Dict[str, TfjsWeight] = {}
     shard_sha: Dict[str, str] = {}
     for gi, group in enumerate(groups):
         blobs = []
+        if not isinstance(group, dict) or not isinstance(group["paths"], list) or not isinstance(group["weights"], list):
+            raise TfjsFormatError(f"{path}: group {gi} is not {{paths: [...], weights: [...]}}")
         for p in group["paths"]:
+            if not isinstance(p, str):
+                raise TfjsFormatError(f"{path}: group {gi}: shard path {p!r} is not a string")
             fp = os.path.join(shard_dir, p)
-            with open(fp, "rb") as f:
-                blobs.append(f.read())
+            if os.path.commonpath([root, os.path.realpath(fp)]) != root:
+                raise TfjsFormatError(f"{path}: shard {p!r} lies outside {shard_dir}")
+            try:
+                with open(fp, "rb") as f:
+                    blobs.append(f.read())
+            except OSError as e:
+                raise TfjsFormatError(f"{path}: cannot read shard {p!r} ({e.strerror})") from e
             shard_sha[p] = _sha256(fp)
         data = b"".join(blobs)
         off = 0
         for spec in group["weights"]:
             name, shape, dtype = spec["name"], tuple(int(d) for d in spec["shape"]), spec["dtype"]
-            n = int(np.prod(shape, dtype=np.int64)) if shape else 1
+            if not isinstance(name, str) or not isinstance(dtype, str) or any(d < 0 for d in shape):
+                raise TfjsFormatError(f"{path}: bad weight entry {spec!r:.200}")
+            n = math.prod(shape)  # Python ints: an absurd shape cannot wrap around to a small size
             q = spec.get("quantization")
             qmin = qscale = None
             if q is not None:

@@ -49,8 +49,14 @@ _F = dict(
 )
 
 
+class TfliteFormatError(ValueError):
+    """A malformed or truncated .tflite file (every structural error of :func:`read_tflite` becomes one)."""
+
+
 class _Tab:
-    """Thin accessor over a flatbuffers table: fields are addressed by their slot number."""
+    """Thin accessor over a flatbuffers table: fields are addressed by their slot number. Vectors are
+    bounds-checked against the buffer before they are walked (a corrupt length would otherwise make the
+    reader loop for billions of elements)."""
 
     def __init__(self, buf: bytearray, pos: int):
         self._t = Table(buf, pos)
@@ -69,26 +75,32 @@ class _Tab:
         o = self._field(slot)
         return _Tab(self._t.Bytes, self._t.Indirect(self._t.Pos + o)) if o else None
 
-    def tables(self, slot: int):
+    def _vector(self, slot: int, elem_size: int):
         o = self._field(slot)
         if not o:
-            return []
+            return 0, 0
         start, n = self._t.Vector(o), self._t.VectorLen(o)
+        if start < 0 or start + n * elem_size > len(self._t.Bytes):
+            raise TfliteFormatError(f"vector of {n} elements at byte {start} runs past the end of the file")
+        return start, n
+
+    def tables(self, slot: int):
+        start, n = self._vector(slot, 4)
+        if not n:
+            return []
         return [_Tab(self._t.Bytes, self._t.Indirect(start + 4 * k)) for k in range(n)]
 
     def array(self, slot: int, fmt: str):
         """A vector of scalars as a tuple (``fmt`` is a struct code: 'i', 'f', 'q', 'B')."""
-        o = self._field(slot)
-        if not o:
+        start, n = self._vector(slot, struct.calcsize(f"<{fmt}"))
+        if not n:
             return ()
-        start, n = self._t.Vector(o), self._t.VectorLen(o)
         return struct.unpack_from(f"<{n}{fmt}", self._t.Bytes, start)
 
     def raw(self, slot: int) -> memoryview:
-        o = self._field(slot)
-        if not o:
+        start, n = self._vector(slot, 1)
+        if not n:
             return memoryview(b"")
-        start, n = self._t.Vector(o), self._t.VectorLen(o)
         return memoryview(self._t.Bytes)[start:start + n]
 
     def string(self, slot: int):
@@ -202,10 +214,24 @@ def _options(kind: str, t: _Tab | None) -> dict:
 
 
 def read_tflite(path: str | Path) -> Graph:
-    """Parse the first subgraph of a .tflite file into a :class:`Graph` (constants decoded to numpy arrays)."""
+    """Parse the first subgraph of a .tflite file into a :class:`Graph` (constants decoded to numpy arrays).
+
+    A malformed file raises :class:`TfliteFormatError` (a ValueError); weights are trusted input, but a
+    truncated or corrupted download must fail cleanly rather than with an IndexError deep in the parser."""
     buf = bytearray(Path(path).read_bytes())
-    if buf[4:8] != b"TFL3":
-        raise ValueError(f"{path}: not a TFLite flatbuffer (identifier {bytes(buf[4:8])!r})")
+    try:
+        return _read_tflite(path, buf)
+    except (struct.error, IndexError, KeyError, TypeError, OverflowError, AttributeError, UnicodeDecodeError) as e:
+        raise TfliteFormatError(f"{path}: malformed TFLite file ({type(e).__name__}: {e})") from e
+    except ValueError as e:
+        if isinstance(e, TfliteFormatError):
+            raise
+        raise TfliteFormatError(f"{path}: malformed TFLite file ({e})") from e
+
+
+def _read_tflite(path, buf: bytearray) -> Graph:
+    if len(buf) < 8 or buf[4:8] != b"TFL3":
+        raise TfliteFormatError(f"{path}: not a TFLite flatbuffer (identifier {bytes(buf[4:8])!r})")
     model = _Tab(buf, struct.unpack_from("<I", buf, 0)[0])
 
     opcodes = []
@@ -219,7 +245,7 @@ def read_tflite(path: str | Path) -> Graph:
     buffers = model.tables(_F["model_buffers"])
     subgraphs = model.tables(_F["model_subgraphs"])
     if len(subgraphs) != 1:
-        raise ValueError(f"{path}: {len(subgraphs)} subgraphs, expected 1")
+        raise TfliteFormatError(f"{path}: {len(subgraphs)} subgraphs, expected 1")
     sg = subgraphs[0]
 
     tensors = []
@@ -235,6 +261,8 @@ def read_tflite(path: str | Path) -> Graph:
                 off, size = buffer.get(_F["buffer_offset"], NT.Uint64Flags), buffer.get(_F["buffer_size"], NT.Uint64Flags)
                 raw = memoryview(buf)[off:off + size]
             if len(raw):
+                if dtype is None:
+                    raise TfliteFormatError(f"{path}: constant tensor {i} has an unknown type")
                 data = np.frombuffer(bytes(raw), dtype=np.dtype(dtype).newbyteorder("<")).astype(dtype).reshape(shape)
         quant = None
         q = t.sub(_F["tensor_quant"])
@@ -248,8 +276,16 @@ def read_tflite(path: str | Path) -> Graph:
         kind = opcodes[o.get(_F["op_opcode"], NT.Uint32Flags)]
         ops.append(Op(i, kind, list(o.array(_F["op_inputs"], "i")), list(o.array(_F["op_outputs"], "i")),
                       _options(kind, o.sub(_F["op_options"]))))
-    return Graph(tensors, ops, list(sg.array(_F["subgraph_inputs"], "i")), list(sg.array(_F["subgraph_outputs"], "i")),
-                 source=str(path))
+    inputs, outputs = list(sg.array(_F["subgraph_inputs"], "i")), list(sg.array(_F["subgraph_outputs"], "i"))
+    # Every tensor reference must name a tensor (-1: an omitted optional input), so graph code can index freely.
+    for where, refs in [("graph inputs", inputs), ("graph outputs", outputs)] + \
+                       [(f"op {op.index} ({op.type})", op.inputs + op.outputs) for op in ops]:
+        if any(r < -1 or r >= len(tensors) for r in refs):
+            raise TfliteFormatError(f"{path}: {where} name a tensor outside 0..{len(tensors) - 1}")
+    for op in ops:
+        if not op.outputs or (op.type == "DEQUANTIZE" and (not op.inputs or op.inputs[0] < 0)):
+            raise TfliteFormatError(f"{path}: op {op.index} ({op.type}) lacks its tensors")
+    return Graph(tensors, ops, inputs, outputs, source=str(path))
 
 
 if __name__ == "__main__":

@@ -5,7 +5,8 @@
 //   Status s = Net{}.infer(input_view, output_views, arena);
 //
 // infer() is const, noexcept, allocation-free and re-entrant: all mutable state is in the caller's
-// arena, so threads share one network and own one arena each.
+// arena, so threads share one network and own one arena each. A float input holding NaN or Inf is
+// refused with Status::NonFinite.
 #pragma once
 
 #include <cstddef>
@@ -52,6 +53,15 @@ class Network {
     if (arena.size() < arena_bytes) return Status::ArenaTooSmall;
     if (arena_bytes > 0 && reinterpret_cast<std::uintptr_t>(arena.data()) % kArenaAlignment != 0) {
       return Status::ArenaMisaligned;
+    }
+    // Float inputs: a NaN or infinity would spread through every layer into every output (and a NaN
+    // compares false everywhere downstream, e.g. in score thresholds): refuse it up front. One pass over
+    // the input, negligible next to the first convolution. (Integer inputs cannot hold either.)
+    if constexpr (std::is_same_v<typename InputSpec::value_type, float>) {
+      const float* x = input.data();
+      for (std::size_t i = 0; i < InputSpec::size; ++i) {
+        if (!(x[i] - x[i] == 0.0f)) return Status::NonFinite;  // false for NaN and +-Inf only
+      }
     }
     body::template run<Backend, InputSpec>(input.data(), pointers(out), arena.data());
     return Status::Ok;

@@ -1,6 +1,7 @@
 // Loading and saving images (JPEG, PNG, BMP, binary PNM) through stb_image 2.27, hardened: formats are
 // sniffed by magic number, headers are checked before decoding, and corrupt inputs that this stb
-// version mishandles (JPEG Huffman tables, truncated PNM, 16-bit PNM) are refused before stb sees them.
+// version mishandles (JPEG Huffman tables, truncated PNM, 16-bit PNM, PNG chunk lists with an unknown
+// critical chunk or without IEND) are refused before stb sees them.
 //
 // load_image never crashes on bad input and never decodes before the header has been checked:
 //   * missing file, directory, unreadable file ........ Status::IoError
@@ -74,9 +75,18 @@ inline bool known_format(std::span<const std::uint8_t> b) noexcept {
 // up to 16 * 255 symbols into 257-entry tables (a heap/stack overflow on corrupt files; checked upstream
 // only from 2.28). Walk the marker segments as stb's parser does and refuse any Huffman table with more
 // than 256 symbols, or with counts that do not fit its code lengths, before stb sees the file.
+//
+// Each scan must also use only Huffman tables defined before it: stb allocates its decoder state with
+// malloc and never clears the tables, so a scan naming an undefined table decodes with uninitialized
+// maxcode/delta arrays and indexes its 256-entry symbol table out of bounds (found by
+// fuzz/image_decode_fuzzer.cpp, regression in tests/hardening). Baseline scans (SOF0/SOF1; stb forces their
+// spectral end to 63) use their DC and AC tables; progressive first DC scans (Ss = 0, Ah = 0) their DC
+// table, AC scans (Ss > 0) their AC table.
 inline bool jpeg_huffman_tables_sane(std::span<const std::uint8_t> b) noexcept {
   const std::size_t n = b.size();
   std::size_t i = 2;  // after SOI
+  bool defined[2][4] = {};  // [class: 0 DC, 1 AC][table id]
+  bool progressive = false;
   auto be16 = [&b](std::size_t at) { return static_cast<std::size_t>(b[at]) << 8 | b[at + 1]; };
   while (i < n) {
     if (b[i] != 0xFF) {  // stray byte between segments (stb skips it too)
@@ -105,7 +115,25 @@ inline bool jpeg_huffman_tables_sane(std::span<const std::uint8_t> b) noexcept {
           if (codes > (1u << l)) return false;
         }
         if (count > 256) return false;
+        const int tc = b[p] >> 4, th = b[p] & 15;
+        if (tc <= 1 && th <= 3) defined[tc][th] = true;
         p += 17 + count;
+      }
+    }
+    if (m == 0xC0 || m == 0xC1) progressive = false;
+    if (m == 0xC2) progressive = true;
+    if (m == 0xDA) {  // SOS: Ns, Ns x (component id, DC << 4 | AC), Ss, Se, Ah << 4 | Al
+      if (i + 3 > n) return false;
+      const std::size_t ns = b[i + 2];
+      const std::size_t tail = i + 3 + 2 * ns;
+      if (tail + 3 > n) return false;  // stb would read zeros past the end: table 0, maybe undefined
+      const int ss = b[tail], ah = b[tail + 1 + 1] >> 4;
+      const bool uses_dc = !progressive || (ss == 0 && ah == 0);
+      const bool uses_ac = !progressive || ss > 0;
+      for (std::size_t k = 0; k < ns; ++k) {
+        const int hd = b[i + 3 + 2 * k + 1] >> 4, ha = b[i + 3 + 2 * k + 1] & 15;
+        if (hd > 3 || ha > 3) continue;  // stb refuses these itself ("bad DC huff" / "bad AC huff")
+        if ((uses_dc && !defined[0][hd]) || (uses_ac && !defined[1][ha])) return false;
       }
     }
     i = end;
@@ -117,6 +145,40 @@ inline bool jpeg_huffman_tables_sane(std::span<const std::uint8_t> b) noexcept {
     }
   }
   return true;
+}
+
+// PNG: walk the chunk list as stb 2.27 does and refuse, before stb sees the file, (a) an unknown critical
+// chunk and (b) a chunk list that ends without IEND. stb reports both by writing the chunk type into a
+// function-static "XXXX PNG chunk not known" buffer (past the end of a truncated file it reads type 0, so
+// the message becomes ""): a data race when two threads decode such files, and an error message that
+// changes after it was returned. Found by fuzz/image_decode_fuzzer.cpp (regression: tests/hardening).
+// Returns nullptr when the chunk list is sane, else the reason.
+inline const char* png_chunks_problem(std::span<const std::uint8_t> b) noexcept {
+  const std::size_t n = b.size();
+  std::size_t i = 8;  // after the signature
+  auto be32 = [&b](std::size_t at) {
+    return static_cast<std::uint32_t>(b[at]) << 24 | static_cast<std::uint32_t>(b[at + 1]) << 16 |
+           static_cast<std::uint32_t>(b[at + 2]) << 8 | static_cast<std::uint32_t>(b[at + 3]);
+  };
+  auto is = [&b](std::size_t at, const char* t) {
+    return b[at] == t[0] && b[at + 1] == t[1] && b[at + 2] == t[2] && b[at + 3] == t[3];
+  };
+  for (;;) {
+    if (n - i < 8) return "truncated PNG file (no IEND chunk)";
+    const std::size_t len = be32(i);
+    const std::size_t type = i + 4;
+    if (is(type, "IEND")) return nullptr;
+    const bool known = is(type, "IHDR") || is(type, "PLTE") || is(type, "IDAT") || is(type, "tRNS") || is(type, "CgBI");
+    if (!known && (b[type] & 0x20) == 0) return "unknown critical PNG chunk";
+    if (len > n - i - 8 || n - i - 8 - len < 4) return "truncated PNG file (no IEND chunk)";
+    i += 12 + len;  // length, type, data, CRC
+  }
+}
+
+// stb's failure reason as a message: stb's reasons are string literals except the PNG chunk one (refused
+// earlier, see png_chunks_problem); never an empty message.
+inline const char* stb_message(const char* reason, const char* fallback) noexcept {
+  return reason != nullptr && reason[0] != '\0' ? reason : fallback;
 }
 
 // Binary PNM (P5/P6): offset of the pixel data, or 0 if the header cannot be parsed. stb's PNM loader
@@ -184,7 +246,10 @@ inline Result<Image> decode_image(std::span<const std::uint8_t> encoded, const L
   if (!detail::known_format(encoded))
     return Error{Status::DecodeError, "unknown image format (facenn reads JPEG, PNG, BMP, PNM)"};
   if (encoded[0] == 0xFF && !detail::jpeg_huffman_tables_sane(encoded))
-    return Error{Status::DecodeError, "corrupt JPEG Huffman table"};
+    return Error{Status::DecodeError, "corrupt JPEG Huffman table (or a scan using an undefined one)"};
+  if (encoded[0] == 0x89) {
+    if (const char* problem = detail::png_chunks_problem(encoded)) return Error{Status::DecodeError, problem};
+  }
   int w = 0, h = 0, comp = 0;
   if (stbi_info_from_memory(bytes, len, &w, &h, &comp) == 0) {
     // stbi_info tries every format, so its failure reason is always the last one's. The loader
@@ -193,7 +258,7 @@ inline Result<Image> decode_image(std::span<const std::uint8_t> encoded, const L
     std::unique_ptr<stbi_uc, detail::StbFree> px(stbi_load_from_memory(bytes, len, &w, &h, &comp, kRgbChannels));
     if (px) return Error{Status::DecodeError, "unreadable image header"};
     const char* reason = stbi_failure_reason();
-    return Error{detail::status_from_stb_reason(reason), reason ? reason : "corrupt image header"};
+    return Error{detail::status_from_stb_reason(reason), detail::stb_message(reason, "corrupt image header")};
   }
   if (w <= 0 || h <= 0) return Error{Status::EmptyImage, "image has zero width or height"};
   if (w > opt.max_width) return Error{Status::ImageTooLarge, "image wider than LoadOptions::max_width"};
@@ -218,7 +283,7 @@ inline Result<Image> decode_image(std::span<const std::uint8_t> encoded, const L
         stbi_load_16_from_memory(bytes, len, &dw, &dh, &dcomp, kRgbChannels));
     if (!px) {
       const char* reason = stbi_failure_reason();
-      return Error{detail::status_from_stb_reason(reason), reason ? reason : "decode failed"};
+      return Error{detail::status_from_stb_reason(reason), detail::stb_message(reason, "decode failed")};
     }
     if (dw != w || dh != h) return Error{Status::DecodeError, "header and pixel data disagree"};
     img = Image(w, h);
@@ -231,7 +296,7 @@ inline Result<Image> decode_image(std::span<const std::uint8_t> encoded, const L
         stbi_load_from_memory(bytes, len, &dw, &dh, &dcomp, kRgbChannels));
     if (!px) {
       const char* reason = stbi_failure_reason();
-      return Error{detail::status_from_stb_reason(reason), reason ? reason : "decode failed"};
+      return Error{detail::status_from_stb_reason(reason), detail::stb_message(reason, "decode failed")};
     }
     if (dw != w || dh != h) return Error{Status::DecodeError, "header and pixel data disagree"};
     img = Image(w, h);
