@@ -103,15 +103,16 @@ class BasicLandmarks68 {
     return run(image, FaceBox{face.xmin, face.ymin, face.width, face.height}, arena);
   }
 
-  // A ready face crop: the whole image is face-api's box (padded to a square, resized).
+  // A ready face crop: the whole image is face-api's box (0, 0, W, H) (padded to a square, resized).
   Result<Landmarks68Result> run(ImageView face_crop, Arena& arena) const noexcept {
     if (!face_crop.valid()) return Error{Status::EmptyImage, "landmarks68: empty face crop"};
     return run_on_box(face_crop,
-                      FaceBox{-0.5f, -0.5f, static_cast<float>(face_crop.width), static_cast<float>(face_crop.height)},
+                      FaceBox{0.0f, 0.0f, static_cast<float>(face_crop.width), static_cast<float>(face_crop.height)},
                       arena);
   }
 
-  // face-api's path for exactly this box: floor, clip, pad to square, resize, net, map back.
+  // face-api's path for exactly this box: floor(x) .. floor(x + w) (end excluded), clip, pad to square, resize,
+  // net, map back.
   Result<Landmarks68Result> run_on_box(ImageView image, const FaceBox& box, Arena& arena) const noexcept {
     const Error bad = landmarks::check_face_box(image, box, opt_.min_image_side);
     if (bad.status != Status::Ok) return bad;
@@ -127,11 +128,12 @@ class BasicLandmarks68 {
     if (!opt_.mirrored_pass) return r;
 
     if (const Status s = pass(image, c, true, arena); s != Status::Ok) return Error{s, "landmarks68: network failed"};
-    // point j of the mirrored crop is point kPoints68Mirror[j] of the face, at u = 1 - u' (the flip of the
-    // tensor's outer edges; docs/models/landmarks68.md: the measured mean offset of the two passes)
+    // point j of the mirrored crop is point kPoints68Mirror[j] of the face. The nets' u * 112 is a tensor
+    // column index (see faceapi_crop.hpp) and the flip maps column t to 111 - t: u = 111 / 112 - u'.
+    constexpr float kFlip = static_cast<float>(kInputSize - 1) / static_cast<float>(kInputSize);
     for (std::size_t j = 0; j < kLandmarks68Points; ++j) {
       const std::size_t i = landmarks::kPoints68Mirror[j];
-      r.mirrored[i] = landmarks::faceapi_point_to_image(1.0f - arena.raw[2 * j], arena.raw[2 * j + 1], c);
+      r.mirrored[i] = landmarks::faceapi_point_to_image(kFlip - arena.raw[2 * j], arena.raw[2 * j + 1], c);
     }
     const float eye = std::hypot(r.points[36].x - r.points[45].x, r.points[36].y - r.points[45].y);
     const float unit = eye > 0.0f ? eye : side;  // a collapsed prediction still gets a finite score

@@ -63,7 +63,7 @@ void check_golden(const char* model) {
     const Image crop = golden_crop(model, k);
     auto r = Pipeline{}.run(crop.view(), *arena);
     REQUIRE(r.has_value());
-    // 112 x 112: face-api's crop is the identity, so the points are the golden outputs * 112 - 0.5
+    // 112 x 112: face-api's crop is the identity, so the points are the golden outputs * 112
     std::vector<float> want(136);
     if constexpr (std::is_same_v<typename Net::input_spec::element, Int8>) {
       const auto q = test::read_raw<std::int8_t>(test::model_golden(model, "int8_" + std::to_string(k) + "_landmarks_s8"));
@@ -78,8 +78,8 @@ void check_golden(const char* model) {
     }
     double worst = 0.0;
     for (std::size_t i = 0; i < 68; ++i) {
-      worst = std::max(worst, std::abs(double(r->points[i].x) - (double(want[2 * i]) * 112.0 - 0.5)));
-      worst = std::max(worst, std::abs(double(r->points[i].y) - (double(want[2 * i + 1]) * 112.0 - 0.5)));
+      worst = std::max(worst, std::abs(double(r->points[i].x) - double(want[2 * i]) * 112.0));
+      worst = std::max(worst, std::abs(double(r->points[i].y) - double(want[2 * i + 1]) * 112.0));
     }
     CHECK(worst < 2e-4);  // int8: the golden bytes exactly; float: the numpy float reference
     CHECK(r->crop.x == -0.5f);
@@ -90,8 +90,8 @@ void check_golden(const char* model) {
 }  // namespace
 
 TEST_CASE("face-api crop geometry: floor, clip, centred padding with JavaScript rounding") {
-  // pixel-centre box [9.5, 29.5] x [19.5, 49.5] = corner box [10, 30] x [20, 50]: 20 x 30 -> pad 10 columns, 5 / 5
-  auto c = lm::faceapi_crop_geometry(100, 100, 9.5, 19.5, 20.0, 30.0);
+  // box (10, 20, 20, 30): pixels 10..29 x 20..49, 20 x 30 -> pad 10 columns, 5 / 5
+  auto c = lm::faceapi_crop_geometry(100, 100, 10.0, 20.0, 20.0, 30.0);
   REQUIRE(c.has_value());
   CHECK(c->x0 == 10);
   CHECK(c->y0 == 20);
@@ -101,22 +101,22 @@ TEST_CASE("face-api crop geometry: floor, clip, centred padding with JavaScript 
   CHECK(c->pad_x == 5);
   CHECK(c->pad_y == 0);
   // odd difference 21 x 30: Math.round(4.5) = 5 zeros after, 4 before
-  c = lm::faceapi_crop_geometry(100, 100, 9.5, 19.5, 21.0, 30.0);
+  c = lm::faceapi_crop_geometry(100, 100, 10.7, 20.2, 21.0, 30.0);  // floor(10.7) = 10 .. floor(31.7) = 31
   REQUIRE(c.has_value());
   CHECK(c->pad_x == 4);
   // floors (not rounds) the corners, and clips at the image
   c = lm::faceapi_crop_geometry(50, 40, -10.3, 30.9, 25.0, 30.0);
   REQUIRE(c.has_value());
   CHECK(c->x0 == 0);
-  CHECK(c->width == 15);  // floor(-10.3 + 0.5 + 25) = 15
-  CHECK(c->y0 == 31);     // floor(31.4)
-  CHECK(c->height == 9);  // clipped at 40
-  CHECK(c->side == 15);
-  CHECK(c->pad_y == 3);  // diff 6: 3 after, 3 before
-  // the net's output maps back through the padded square into pixel-centre coordinates
+  CHECK(c->width == 14);   // floor(-10.3 + 25) = 14
+  CHECK(c->y0 == 30);      // floor(30.9)
+  CHECK(c->height == 10);  // clipped at 40
+  CHECK(c->side == 14);
+  CHECK(c->pad_y == 2);  // diff 4: 2 after, 2 before
+  // the net's output maps back through the padded square (face-api's postProcess)
   const Point2f p = lm::faceapi_point_to_image(0.5f, 0.0f, *c);
-  CHECK(p.x == doctest::Approx(7.5 - 0 + 0 - 0.5));
-  CHECK(p.y == doctest::Approx(0.0 - 3 + 31 - 0.5));
+  CHECK(p.x == doctest::Approx(7.0 - 0 + 0));
+  CHECK(p.y == doctest::Approx(0.0 - 2 + 30));
   CHECK(lm::faceapi_crop_geometry(50, 40, 60, 10, 5, 5).error().status == Status::InvalidArgument);
   CHECK(lm::faceapi_crop_geometry(50, 40, 1e30, 10, 5, 5).error().status == Status::InvalidArgument);  // no overflow
   CHECK(lm::faceapi_crop_geometry(50, 40, 10, 10, 0, 5).error().status == Status::Degenerate);
@@ -128,7 +128,7 @@ TEST_CASE("face-api crop pixels: tf.image.resizeBilinear without corner alignmen
   Image img(2, 1);
   img.mutable_view().pixel(0, 0)[0] = 0;
   img.mutable_view().pixel(1, 0)[0] = 200;
-  auto c = lm::faceapi_crop_geometry(2, 1, -0.5, -0.5, 2.0, 1.0);
+  auto c = lm::faceapi_crop_geometry(2, 1, 0.0, 0.0, 2.0, 1.0);
   REQUIRE(c.has_value());
   CHECK(c->pad_y == 0);
   std::array<float, 4 * 4 * 3> out{};
@@ -167,8 +167,8 @@ TEST_CASE("the mirrored pass is the direct pass of the mirror image") {
   opt.mirrored_pass = true;
   const Landmarks68 net(opt);
   auto arena = std::make_unique<Landmarks68::Arena>();
-  const FaceBox box{179.5f, 79.5f, 112.0f, 112.0f};  // corners 180..292 x 80..192 (the astronaut's face)
-  const FaceBox fbox{512.0f - 292.0f - 0.5f, 79.5f, 112.0f, 112.0f};
+  const FaceBox box{180.0f, 80.0f, 112.0f, 112.0f};  // pixels 180..291 x 80..191 (the astronaut's face)
+  const FaceBox fbox{511.0f - 291.0f, 80.0f, 112.0f, 112.0f};  // the same pixels of the mirror image
   auto a = net.run_on_box(img.view(), box, *arena);
   auto b = net.run_on_box(flip.view(), fbox, *arena);
   REQUIRE(a.has_value());

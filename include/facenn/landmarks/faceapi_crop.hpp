@@ -7,8 +7,9 @@
 //   3. tf.image.resizeBilinear(align_corners = false, half_pixel_centers = false) to 112: output index j reads
 //      the padded patch at j * side / 112, neighbours clamped to the last row / column;
 // and maps the net's 0..1 outputs back as x = u * side - pad_x + x0 (postProcess + the box offset).
-// face-api's boxes and points are in *corner* coordinates (x = 0 is the image's left edge); facenn's are
-// pixel-centre coordinates, 0.5 less. Both conversions happen here and nowhere else.
+// face-api's coordinates are pixel indices (tf's resize without half-pixel centres puts output pixel j at input
+// coordinate j * scale): the same pixel-centre convention as facenn's, so no conversion. Measured: reading them
+// as corner coordinates (0.5 px off) costs the float landmarks68 net 0.30 % NME on LFPW (4.95 % vs 4.65 %).
 #pragma once
 
 #include <algorithm>
@@ -31,20 +32,20 @@ struct FaceApiCrop {
   int pad_x = 0, pad_y = 0;    // zeros before the patch (left / top) in the square
 };
 
-// Crop geometry for the box [x, x + w] x [y, y + h] given in facenn pixel-centre coordinates.
+// Crop geometry for the box (x, y, w, h), image pixels (face-api's floor(x) .. floor(x + w), end excluded).
 inline Result<FaceApiCrop> faceapi_crop_geometry(int image_width, int image_height, double x, double y, double w,
                                                  double h) noexcept {
   if (!(std::isfinite(x) && std::isfinite(y) && std::isfinite(w) && std::isfinite(h)))
     return Error{Status::NonFinite, "face-api crop: non-finite box"};
   if (!(w > 0.0 && h > 0.0)) return Error{Status::Degenerate, "face-api crop: empty box"};
-  // to face-api's corner coordinates; clamp before converting to int (huge boxes must not overflow)
+  // clamp before converting to int (huge boxes must not overflow)
   const double lim = 4.0 * (std::max(image_width, image_height) + 1.0);
   const auto fl = [lim](double v) { return static_cast<int>(std::floor(std::clamp(v, -lim, lim))); };
   FaceApiCrop c;
-  c.x0 = std::max(fl(x + 0.5), 0);
-  c.y0 = std::max(fl(y + 0.5), 0);
-  const int x1 = std::min(fl(x + 0.5 + w), image_width);
-  const int y1 = std::min(fl(y + 0.5 + h), image_height);
+  c.x0 = std::max(fl(x), 0);
+  c.y0 = std::max(fl(y), 0);
+  const int x1 = std::min(fl(x + w), image_width);
+  const int y1 = std::min(fl(y + h), image_height);
   c.width = x1 - c.x0;
   c.height = y1 - c.y0;
   if (c.width <= 0 || c.height <= 0) return Error{Status::InvalidArgument, "face-api crop: box outside the image"};
@@ -95,10 +96,10 @@ inline Status faceapi_crop_pixels(ImageView image, const FaceApiCrop& c, int siz
   return Status::Ok;
 }
 
-// A net output (u, v) in 0..1 of the padded square -> facenn image pixel-centre coordinates.
+// A net output (u, v) in 0..1 of the padded square -> image pixels (face-api's postProcess).
 inline Point2f faceapi_point_to_image(float u, float v, const FaceApiCrop& c) noexcept {
   const double side = c.side;
-  return {static_cast<float>(u * side - c.pad_x + c.x0 - 0.5), static_cast<float>(v * side - c.pad_y + c.y0 - 0.5)};
+  return {static_cast<float>(u * side - c.pad_x + c.x0), static_cast<float>(v * side - c.pad_y + c.y0)};
 }
 
 }  // namespace facenn::landmarks
