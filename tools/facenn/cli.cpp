@@ -70,6 +70,11 @@ std::string image_json(std::string_view path, const std::vector<FaceRecord>& fac
       for (float c : f.landmark_confidence) w.value(static_cast<double>(c), 4);
       w.end_array();
     }
+    if (!f.landmark_disagreement.empty()) {
+      w.key("landmark_disagreement").begin_array();
+      for (float v : f.landmark_disagreement) w.value(static_cast<double>(v), 4);
+      w.end_array();
+    }
     if (f.landmark_score) w.key("landmark_score").value(*f.landmark_score);
     if (f.pose) {
       w.key("pose").begin_object();

@@ -51,6 +51,7 @@ struct FaceRecord {
   std::vector<Point3f> landmarks;          // empty: not computed
   bool landmarks_2d = false;               // print landmarks as [x, y] (e.g. 68-point models)
   std::optional<float> landmark_score;     // face-presence score of the landmark model
+  std::vector<float> landmark_disagreement;  // per landmark: image vs mirrored pass, in eye distances (68-pt)
   std::vector<float> landmark_confidence;  // per landmark, when the model has one (fpenet80)
   std::optional<RotatedRect> roi;          // the crop the landmarks came from (drawing only)
   std::optional<Pose> pose;

@@ -11,6 +11,7 @@
 
 #include "cli.hpp"
 #include "face_models.hpp"
+#include "landmark_models.hpp"
 
 #ifndef FACENN_VERSION_STRING
 #define FACENN_VERSION_STRING "unknown"
@@ -26,23 +27,15 @@ int run_detect(const Options& opt) {
   return run_images(opt, [&models](const Image& img) { return models.detect(img); });
 }
 
+// --model NAME: a row of landmark_models.cpp (facemesh468 by default).
 int run_landmarks(const Options& opt) {
   const std::string model = opt.model.empty() ? "facemesh468" : opt.model;
-  if (model != "facemesh468") {
-    report("landmarks", "unknown --model '" + model + "' (available: facemesh468)");
+  const LandmarkModel* m = find_landmark_model(model);
+  if (m == nullptr) {
+    report("landmarks", "unknown --model '" + model + "' (available: " + landmark_model_names() + ")");
     return kExitUsage;
   }
-  FaceModels models(opt);
-  return run_images(opt, [&models](const Image& img) -> Result<std::vector<FaceRecord>> {
-    auto faces = models.detect(img);
-    if (!faces) return faces;
-    for (FaceRecord& f : *faces) {
-      const Status s = models.add_facemesh(img, f);
-      if (s == Status::Unsupported) return Error{s, "this build has no FaceMesh model (facenn/models/facemesh468.hpp)"};
-      if (s != Status::Ok) return Error{s, "FaceMesh failed"};
-    }
-    return faces;
-  });
+  return m->run(opt);
 }
 
 // ---- command table ------------------------------------------------------------------------------------
@@ -64,8 +57,8 @@ struct Command {
 constexpr Command kCommands[] = {
     {"detect", "detect [options] IMAGE...", "faces: box, score, 6 keypoints (BlazeFace short-range)", run_detect,
      kOptDraw | kOptDetection | kOptOutput},
-    {"landmarks", "landmarks [--model facemesh468] [options] IMAGE...",
-     "faces + 468 landmarks (x, y, z) per face (BlazeFace -> FaceMesh)", run_landmarks,
+    {"landmarks", "landmarks [--model NAME] [options] IMAGE...",
+     "faces + landmarks per face (BlazeFace -> --model, default facemesh468)", run_landmarks,
      kOptModel | kOptDraw | kOptDetection | kOptOutput},
     // pose, embed, verify: added here by their owners (see cli.hpp).
 };
@@ -79,7 +72,8 @@ void print_help(std::FILE* f) {
   for (const Command& c : kCommands) std::fprintf(f, "  %-52s %s\n", c.usage, c.summary);
   std::fputs(
       "\noptions:\n"
-      "  --model NAME        landmark model (landmarks: facemesh468)\n"
+      "  --model NAME        landmark model (landmarks: facemesh468, landmarks35,\n"
+      "                      landmarks68, landmarks68_tiny, ...: docs/cli.md)\n"
       "  --draw OUT          save annotated copies: OUT for one image; with several images OUT_<i>.ext,\n"
       "                      or OUT/<name>.png if OUT is a directory or ends with '/'\n"
       "  --max-faces N       at most N faces per image (default 5)\n"
