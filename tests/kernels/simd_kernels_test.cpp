@@ -328,6 +328,15 @@ TEST_CASE("conv (weights packed at compile time): SIMD == reference") {
     check_packed<Isa, PW<14, 3, 3, 32, 20, 4>>(rng, 3, 3, 3, cases);  // FaceMesh-style output conv
     check_packed<Isa, PW<15, 5, 5, 2, 3, -90>>(rng, 1, 5, 6, cases);
     check_packed<Isa, PW<16, 1, 1, 64, 1, 2>>(rng, 1, 1, 1, cases);
+    // row-group layout (kernel rows' kw * cin bytes grouped by 4): 1-3 input channels
+    check_packed<Isa, PW<18, 3, 3, 1, 8, 5>>(rng, 1, 7, 19, cases);
+    check_packed<Isa, PW<19, 5, 5, 3, 24, -128>>(rng, 1, 9, 21, cases);
+    check_packed<Isa, PW<20, 2, 2, 2, 17, 127>>(rng, 2, 6, 11, cases);
+    check_packed<Isa, PW<21, 5, 5, 3, 40, 17>>(rng, 2, 12, 16, cases);
+    static_assert(simd::PackedConvWeights<PW<10, 5, 5, 3, 24, 0>, Isa::lanes>::rows &&
+                  simd::PackedConvWeights<PW<15, 5, 5, 2, 3, -90>, Isa::lanes>::rows &&
+                  simd::PackedConvWeights<PW<18, 3, 3, 1, 8, 5>, Isa::lanes>::rows &&
+                  !simd::PackedConvWeights<PW<9, 3, 3, 3, 16, -128>, Isa::lanes>::rows);
     CHECK(cases > 30);
   });
 }

@@ -41,13 +41,22 @@ inline constexpr std::size_t kMaxPackedFilterBytes = 96 * 1024;
 inline constexpr std::size_t kMaxPackedFilterBytes = 256 * 1024;
 #endif
 
+// Row layout (first layers with 1-3 input channels, e.g. BlazeFace's 5x5x3): the kw * cin bytes of one kernel
+// row are contiguous in NHWC input, so they are grouped by 4 across taps ("row groups") instead of per tap:
+// 5x5x3 takes 5 x 4 groups instead of 25 x 1 (a quarter of each per-tap group is zero padding).
+template <int KH, int KW, int CIN>
+inline constexpr bool use_row_groups = CIN < 4 && KH * ((KW * CIN + 3) / 4) < KH * KW * ((CIN + 3) / 4);
+
 template <class W, int L>
 struct PackedConvWeights {
   static constexpr int kh = W::kernel_h, kw = W::kernel_w, cin = W::in_channels, cout = W::out_channels;
   static constexpr int taps = kh * kw;
-  static constexpr int groups = (cin + 3) / 4;
+  static constexpr bool rows = use_row_groups<kh, kw, cin>;
+  static constexpr int row_bytes = kw * cin;
+  static constexpr int groups = rows ? (row_bytes + 3) / 4 : (cin + 3) / 4;  // per kernel row / per tap
+  static constexpr int steps = rows ? kh : taps;                              // rows / taps of `groups` each
   static constexpr int blocks = (cout + L - 1) / L;
-  static constexpr std::size_t block_bytes = static_cast<std::size_t>(taps) * groups * L * 4;
+  static constexpr std::size_t block_bytes = static_cast<std::size_t>(steps) * groups * L * 4;
   static constexpr std::size_t bytes = block_bytes * static_cast<std::size_t>(blocks);
   static constexpr std::int32_t in_zp = W::input_quant::zero_point;
 
@@ -60,13 +69,18 @@ struct PackedConvWeights {
     for (int oc = 0; oc < blocks * L; ++oc) {
       const int b = oc / L, j = oc % L;
       std::int32_t sum = 0;
-      for (int t = 0; t < taps; ++t) {
-        for (int ic = 0; ic < groups * 4; ++ic) {
+      // step t (tap, or kernel row), byte i of its groups * 4: lane j of group i / 4, byte i % 4
+      for (int t = 0; t < steps; ++t) {
+        for (int i = 0; i < groups * 4; ++i) {
           std::int8_t v = 0;
-          if (oc < cout && ic < cin) v = W::filter[(static_cast<std::size_t>(oc) * taps + t) * cin + ic];
+          if (rows) {  // OHWI: row t's bytes are contiguous, kx * cin + ic
+            if (oc < cout && i < row_bytes) v = W::filter[(static_cast<std::size_t>(oc) * kh + t) * row_bytes + i];
+          } else {
+            if (oc < cout && i < cin) v = W::filter[(static_cast<std::size_t>(oc) * taps + t) * cin + i];
+          }
           sum += v;
           d.w[static_cast<std::size_t>(b) * block_bytes +
-              ((static_cast<std::size_t>(t) * groups + ic / 4) * L + j) * 4 + ic % 4] = v;
+              ((static_cast<std::size_t>(t) * groups + i / 4) * L + j) * 4 + i % 4] = v;
         }
       }
       std::int32_t bias = 0;
@@ -158,18 +172,85 @@ inline void conv_pixel_border(const ConvGeometry& g, const std::int8_t* input, i
   }
 }
 
-template <class Isa, int NB, bool kPRelu, bool kLeft>
+// Row-group forms of the two functions above (PackedConvWeights::rows): per kernel row, `groups` broadcasts of
+// 4 consecutive input bytes (taps kx and channels mixed), the last one possibly reaching past the row's
+// kw * in_c bytes into bytes whose weights are zero.
+template <class Isa, int MR, int NB, bool kSafeTail>
+FACENN_SIMD_INLINE void conv_tile_interior_rows(const ConvGeometry& g, const std::int8_t* const* px,
+                                                const std::int8_t* wb, std::size_t block_bytes, int groups,
+                                                const typename Isa::V* bias, typename Isa::V (*acc)[MR]) noexcept {
+  using V = typename Isa::V;
+  constexpr int L = Isa::lanes;
+  const V flip(static_cast<std::int32_t>(0x80808080u));
+  const int tail = g.kernel_w * g.in_c - (groups - 1) * 4;  // bytes of the row in its last group
+  for (int nb = 0; nb < NB; ++nb) {
+    for (int m = 0; m < MR; ++m) acc[nb][m] = bias[nb];
+  }
+  const std::int8_t* w = wb;
+  for (int ky = 0; ky < g.kernel_h; ++ky) {
+    const int off = ky * g.in_w * g.in_c;
+    for (int gi = 0; gi < groups; ++gi, w += L * 4) {
+      V wv[NB];
+      for (int nb = 0; nb < NB; ++nb) wv[nb] = Isa::load_bytes(w + nb * block_bytes);
+      for (int m = 0; m < MR; ++m) {
+        const std::int8_t* p = px[m] + off + gi * 4;
+        V x;
+        if (kSafeTail && gi == groups - 1) x = V(load4_n(p, tail));
+        else x = Isa::bcast4(p);
+        x ^= flip;
+        for (int nb = 0; nb < NB; ++nb) acc[nb][m] = Isa::dot4(acc[nb][m], x, wv[nb]);
+      }
+    }
+  }
+}
+
+template <class Isa, int NB>
+inline void conv_pixel_border_rows(const ConvGeometry& g, const std::int8_t* input, int y0, int x0,
+                                   const std::int8_t* wb, std::size_t block_bytes, int groups,
+                                   const typename Isa::V* bias, std::int32_t zp, typename Isa::V* acc) noexcept {
+  using V = typename Isa::V;
+  constexpr int L = Isa::lanes;
+  const int row_bytes = g.kernel_w * g.in_c;
+  const auto pad_u8 = static_cast<std::uint32_t>(zp + 128) & 0xFFu;
+  for (int nb = 0; nb < NB; ++nb) acc[nb] = bias[nb];
+  const std::int8_t* w = wb;
+  for (int ky = 0; ky < g.kernel_h; ++ky) {
+    const int iy = y0 + ky;
+    for (int gi = 0; gi < groups; ++gi, w += L * 4) {
+      std::uint32_t bytes = 0;
+      for (int k = 0; k < 4; ++k) {
+        const int i = gi * 4 + k;
+        std::uint32_t u = 0;  // past the row: zero weights
+        if (i < row_bytes) {
+          const int ix = x0 + i / g.in_c;
+          const bool outside = iy < 0 || iy >= g.in_h || ix < 0 || ix >= g.in_w;
+          u = outside ? pad_u8
+                      : (static_cast<std::uint32_t>(input[(iy * g.in_w + ix) * g.in_c + i % g.in_c]) ^ 0x80u) & 0xFFu;
+        }
+        bytes |= u << (8 * k);
+      }
+      const V x(static_cast<std::int32_t>(bytes));
+      for (int nb = 0; nb < NB; ++nb) acc[nb] = Isa::dot4(acc[nb], x, Isa::load_bytes(w + nb * block_bytes));
+    }
+  }
+}
+
+template <class Isa, int NB, bool kPRelu, bool kLeft, bool kRows>
 inline void conv2d_s8_packed_blocks(const ConvGeometry& g, const std::int8_t* input, std::int32_t zp,
                                     const std::int8_t* packed_w, const std::int32_t* packed_bias,
                                     const Int8OutputStage& st, std::int8_t* output, int b0) noexcept {
   using V = typename Isa::V;
   constexpr int L = Isa::lanes;
   constexpr int MR = NB == 1 ? 6 : 4;
-  const int groups = (g.in_c + 3) / 4;
-  const bool exact_groups = g.in_c % 4 == 0;
-  const std::size_t block_bytes = static_cast<std::size_t>(g.kernel_h * g.kernel_w) * groups * L * 4;
+  const int groups = kRows ? (g.kernel_w * g.in_c + 3) / 4 : (g.in_c + 3) / 4;
+  const bool exact_groups = kRows ? (g.kernel_w * g.in_c) % 4 == 0 : g.in_c % 4 == 0;
+  const std::size_t block_bytes =
+      static_cast<std::size_t>(kRows ? g.kernel_h : g.kernel_h * g.kernel_w) * groups * L * 4;
   const std::int8_t* in_end = input + static_cast<std::size_t>(g.in_h) * g.in_w * g.in_c;
-  const std::ptrdiff_t last_tap = (static_cast<std::ptrdiff_t>(g.kernel_h - 1) * g.in_w + (g.kernel_w - 1)) * g.in_c;
+  // start of the last group read, relative to the pixel's first tap
+  const std::ptrdiff_t last_tap = kRows ? static_cast<std::ptrdiff_t>(g.kernel_h - 1) * g.in_w * g.in_c + (groups - 1) * 4
+                                        : (static_cast<std::ptrdiff_t>(g.kernel_h - 1) * g.in_w + (g.kernel_w - 1)) * g.in_c +
+                                              (groups - 1) * 4;
   const V zp_u8(splat4(zp + 128));
   auto x_first = [&](int ox) { return ox * g.stride_w - g.pad_left; };
   const int ox_lo = std::min(g.out_w, (g.pad_left + g.stride_w - 1) / g.stride_w);
@@ -193,21 +274,30 @@ inline void conv2d_s8_packed_blocks(const ConvGeometry& g, const std::int8_t* in
       else Isa::store_s8_n(o + oc0[nb], stage[nb].apply(acc[nb]), n[nb]);
     }
   };
-  auto safe = [&](const std::int8_t* p) { return exact_groups || p + last_tap + groups * 4 <= in_end; };
+  auto safe = [&](const std::int8_t* p) { return exact_groups || p + last_tap + 4 <= in_end; };
   auto border = [&](int oy, int ox) {
     const int y0 = oy * g.stride_h - g.pad_top, x0 = x_first(ox);
-    const std::int8_t* p = input + (std::max(y0, 0) * g.in_w + std::max(x0, 0)) * g.in_c;
     V acc[NB];
-    if (safe(p)) conv_pixel_border<Isa, NB, false>(g, input, y0, x0, wb, block_bytes, groups, bias, zp_u8, acc);
-    else conv_pixel_border<Isa, NB, true>(g, input, y0, x0, wb, block_bytes, groups, bias, zp_u8, acc);
+    if constexpr (kRows) {
+      conv_pixel_border_rows<Isa, NB>(g, input, y0, x0, wb, block_bytes, groups, bias, zp, acc);
+    } else {
+      const std::int8_t* p = input + (std::max(y0, 0) * g.in_w + std::max(x0, 0)) * g.in_c;
+      if (safe(p)) conv_pixel_border<Isa, NB, false>(g, input, y0, x0, wb, block_bytes, groups, bias, zp_u8, acc);
+      else conv_pixel_border<Isa, NB, true>(g, input, y0, x0, wb, block_bytes, groups, bias, zp_u8, acc);
+    }
     store(oy, ox, acc);
   };
   auto tile = [&]<int R>(const std::int8_t* row, int oy, int ox) {
     const std::int8_t* px[R];
     for (int m = 0; m < R; ++m) px[m] = row + static_cast<std::ptrdiff_t>(x_first(ox + m)) * g.in_c;
     V acc[NB][R];
-    if (safe(px[R - 1])) conv_tile_interior<Isa, R, NB, false>(g, px, wb, block_bytes, groups, bias, acc);
-    else conv_tile_interior<Isa, R, NB, true>(g, px, wb, block_bytes, groups, bias, acc);
+    if constexpr (kRows) {
+      if (safe(px[R - 1])) conv_tile_interior_rows<Isa, R, NB, false>(g, px, wb, block_bytes, groups, bias, acc);
+      else conv_tile_interior_rows<Isa, R, NB, true>(g, px, wb, block_bytes, groups, bias, acc);
+    } else {
+      if (safe(px[R - 1])) conv_tile_interior<Isa, R, NB, false>(g, px, wb, block_bytes, groups, bias, acc);
+      else conv_tile_interior<Isa, R, NB, true>(g, px, wb, block_bytes, groups, bias, acc);
+    }
     for (int m = 0; m < R; ++m) {
       V a[NB];
       for (int nb = 0; nb < NB; ++nb) a[nb] = acc[nb][m];
@@ -229,7 +319,7 @@ inline void conv2d_s8_packed_blocks(const ConvGeometry& g, const std::int8_t* in
   }
 }
 
-template <class Isa, bool kPRelu, bool kLeft>
+template <class Isa, bool kPRelu, bool kLeft, bool kRows>
 inline void conv2d_s8_packed_tiles(const ConvGeometry& g0, const std::int8_t* input, std::int32_t zp,
                                  const std::int8_t* packed_w, const std::int32_t* packed_bias,
                                  const Int8OutputStage& st, std::int8_t* output) noexcept {
@@ -243,13 +333,13 @@ inline void conv2d_s8_packed_tiles(const ConvGeometry& g0, const std::int8_t* in
   int b = 0;
   if constexpr (L >= 16) {  // 4 px x 4 blocks = 16 accumulators: fits AVX-512's 32 registers
     for (; b + 4 <= blocks; b += 4) {
-      conv2d_s8_packed_blocks<Isa, 4, kPRelu, kLeft>(g, input, zp, packed_w, packed_bias, st, output, b);
+      conv2d_s8_packed_blocks<Isa, 4, kPRelu, kLeft, kRows>(g, input, zp, packed_w, packed_bias, st, output, b);
     }
   }
   for (; b + 2 <= blocks; b += 2) {
-    conv2d_s8_packed_blocks<Isa, 2, kPRelu, kLeft>(g, input, zp, packed_w, packed_bias, st, output, b);
+    conv2d_s8_packed_blocks<Isa, 2, kPRelu, kLeft, kRows>(g, input, zp, packed_w, packed_bias, st, output, b);
   }
-  if (b < blocks) conv2d_s8_packed_blocks<Isa, 1, kPRelu, kLeft>(g, input, zp, packed_w, packed_bias, st, output, b);
+  if (b < blocks) conv2d_s8_packed_blocks<Isa, 1, kPRelu, kLeft, kRows>(g, input, zp, packed_w, packed_bias, st, output, b);
 }
 
 // ---- unpacked kernel ---------------------------------------------------------------------------------
@@ -355,7 +445,7 @@ inline bool conv2d_s8_packed(const ConvGeometry& g, const std::int8_t* input, st
   const StageTraits t = stage_traits(st, g.out_c);
   if (!t.supported) return false;
   with_stage_variant(t, [&]<bool kPRelu, bool kLeft>() {
-    detail::conv2d_s8_packed_tiles<Isa, kPRelu, kLeft>(g, input, zp, P::data.w, P::data.bias, st, output);
+    detail::conv2d_s8_packed_tiles<Isa, kPRelu, kLeft, P::rows>(g, input, zp, P::data.w, P::data.bias, st, output);
   });
   return true;
 }
