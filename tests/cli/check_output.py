@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Validates facenn CLI output (JSON lines) for the CLI tests.
 
-    check_output.py OUT.jsonl [--lines N] [--min-faces N] [--landmarks N] [--width W --height H]
+    check_output.py OUT.jsonl [--lines N] [--min-faces N] [--landmarks N] [--width W --height H] [--pose]
+                    [--embedding N]
 """
 import argparse
 import json
@@ -22,6 +23,8 @@ def main():
     ap.add_argument('--landmarks', type=int)
     ap.add_argument('--width', type=float)
     ap.add_argument('--height', type=float)
+    ap.add_argument('--pose', action='store_true', help='every face has "pose": {yaw, pitch, roll} (degrees)')
+    ap.add_argument('--embedding', type=int, help='every face has a unit-length "embedding" of N numbers')
     a = ap.parse_args()
     with open(a.path, 'rb') as f:
         raw = f.read().decode('utf-8')  # must be valid UTF-8
@@ -58,6 +61,18 @@ def main():
                 if not (box[0] - box[2] < sum(xs) / len(xs) < box[0] + 2 * box[2] and
                         box[1] - box[3] < sum(ys) / len(ys) < box[1] + 2 * box[3]):
                     fail('landmarks are not around the face box')
+            if a.pose:
+                p = face.get('pose')
+                if not isinstance(p, dict) or sorted(p) != ['pitch', 'roll', 'yaw'] or \
+                        not all(isinstance(v, (int, float)) and -180 <= v <= 180 for v in p.values()):
+                    fail(f'bad pose {p}')
+            if a.embedding is not None:
+                e = face.get('embedding')
+                if not isinstance(e, list) or len(e) != a.embedding or \
+                        not all(isinstance(v, (int, float)) and math.isfinite(v) for v in e):
+                    fail(f'expected an embedding of {a.embedding} finite numbers')
+                if abs(math.sqrt(sum(v * v for v in e)) - 1.0) > 1e-4:
+                    fail('the embedding is not unit length')
     print(f'check_output: {len(lines)} lines ok')
 
 

@@ -8,3 +8,6 @@ file(WRITE ${DIR}/truncated.ppm "P6\n10 10\n255\nabcabc")
 file(WRITE ${DIR}/huge.ppm "P6\n99999 99999\n255\nabc")
 file(WRITE ${DIR}/one.ppm "P6\n1 1\n255\nabc")
 file(WRITE ${DIR}/tiny.ppm "P6\n2 3\n255\nabcabcabcabcabcabc")
+# A valid 64 x 64 image without a face (uniform grey 65): verify must say so.
+string(REPEAT "A" 12288 grey)
+file(WRITE ${DIR}/blank64.ppm "P6\n64 64\n255\n${grey}")

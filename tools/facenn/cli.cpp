@@ -105,6 +105,12 @@ Image render(const Image& img, const std::vector<FaceRecord>& faces) {
     const auto& d = f.detection;
     draw_box(v, d.xmin, d.ymin, d.width, d.height, Rgb{0, 255, 0}, t);
     for (const Point2f& k : d.keypoints) fill_circle(v, k, 1.5f * r, Rgb{255, 0, 0});
+    if (f.pose_axes) {  // x red, y green, gaze direction blue
+      const PoseAxes& a = *f.pose_axes;
+      draw_line(v, a.origin, a.x, Rgb{255, 0, 0}, 2 * t);
+      draw_line(v, a.origin, a.y, Rgb{0, 255, 0}, 2 * t);
+      draw_line(v, a.origin, a.forward, Rgb{0, 0, 255}, 2 * t);
+    }
   }
   return out;
 }

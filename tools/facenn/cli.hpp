@@ -45,6 +45,12 @@ struct Pose {
   float yaw = 0.0f, pitch = 0.0f, roll = 0.0f;  // degrees
 };
 
+// Head pose axes for drawing (image pixels): from `origin` along the face's x (subject's left), y (down)
+// and the direction it looks.
+struct PoseAxes {
+  Point2f origin, x, y, forward;
+};
+
 // Everything known about one face; the JSON writer prints the parts that are set.
 struct FaceRecord {
   detection::Detection detection{};        // box, score, 6 keypoints (image pixels)
@@ -55,6 +61,7 @@ struct FaceRecord {
   std::vector<float> landmark_confidence;  // per landmark, when the model has one (fpenet80)
   std::optional<RotatedRect> roi;          // the crop the landmarks came from (drawing only)
   std::optional<Pose> pose;
+  std::optional<PoseAxes> pose_axes;       // drawing only
   std::vector<float> embedding;
 };
 

@@ -12,6 +12,7 @@
 #include "cli.hpp"
 #include "face_models.hpp"
 #include "landmark_models.hpp"
+#include "subcommands.hpp"
 
 #ifndef FACENN_VERSION_STRING
 #define FACENN_VERSION_STRING "unknown"
@@ -60,7 +61,15 @@ constexpr Command kCommands[] = {
     {"landmarks", "landmarks [--model NAME] [options] IMAGE...",
      "faces + landmarks per face (BlazeFace -> --model, default facemesh468)", run_landmarks,
      kOptModel | kOptDraw | kOptDetection | kOptOutput},
-    // pose, embed, verify: added here by their owners (see cli.hpp).
+    {"pose", "pose [options] IMAGE...",
+     "faces + 468 landmarks + head pose (yaw, pitch, roll in degrees; docs/geometry.md)", run_pose,
+     kOptDraw | kOptDetection | kOptOutput},
+    {"embed", "embed [--model int8|float] [options] IMAGE...",
+     "faces + 468 landmarks + 128-d unit embedding per face (docs/verification.md)", run_embed,
+     kOptModel | kOptDraw | kOptDetection | kOptOutput},
+    {"verify", "verify [--model int8|float] [options] A B",
+     "same person? distance of the largest faces' embeddings vs the threshold (JSON)", run_verify,
+     kOptModel | kOptDetection | kOptOutput},
 };
 
 void print_help(std::FILE* f) {
@@ -73,7 +82,8 @@ void print_help(std::FILE* f) {
   std::fputs(
       "\noptions:\n"
       "  --model NAME        landmark model (landmarks: facemesh468, landmarks35,\n"
-      "                      landmarks68, landmarks68_tiny, ...: docs/cli.md)\n"
+      "                      landmarks68, landmarks68_tiny, ...: docs/cli.md);\n"
+      "                      embedder precision (embed, verify: int8 (default) or float)\n"
       "  --draw OUT          save annotated copies: OUT for one image; with several images OUT_<i>.ext,\n"
       "                      or OUT/<name>.png if OUT is a directory or ends with '/'\n"
       "  --max-faces N       at most N faces per image (default 5)\n"
