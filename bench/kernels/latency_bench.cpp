@@ -4,12 +4,17 @@
 // statistic (a median of single inferences is robust to the preemptions of a shared machine; the mean
 // over a batch that Google Benchmark reports is not).
 //
-//   bench_latency_<isa> [iterations=100]     -> JSON lines {"model", "runtime", "median_ms", "min_ms", ...}
+// Also the per-inference CPU time of the process (CLOCK_PROCESS_CPUTIME_ID, as node's process.cpuUsage()
+// in bench/ort_cpu.js), which a loaded machine does not inflate.
+//
+//   bench_latency_<isa> [iterations=100] [--reference]  -> JSON lines {"model", "runtime", "median_ms",
+//                                                          "cpu_median_ms", "min_ms", ...}
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <memory>
 #include <random>
 #include <string>
@@ -23,6 +28,17 @@ namespace {
 
 using namespace facenn;
 
+double process_cpu_ms() {
+  timespec t{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) * 1e3 + static_cast<double>(t.tv_nsec) * 1e-6;
+}
+
+double median_of(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
+}
+
 template <class Net, class Backend>
 void run(const char* model, const std::string& runtime, int iterations) {
   auto arena = std::make_unique<typename Net::Arena>();
@@ -31,18 +47,22 @@ void run(const char* model, const std::string& runtime, int iterations) {
   std::mt19937 rng(9);
   for (auto& x : input->data) x = static_cast<std::int8_t>(static_cast<int>(rng() % 256u) - 128);
   const int warm = std::max(3, std::min(10, iterations / 5));  // as bench.js
-  std::vector<double> ms;
+  std::vector<double> ms, cpu;
   for (int i = 0; i < warm + iterations; ++i) {
+    const double c0 = process_cpu_ms();
     const auto t0 = std::chrono::steady_clock::now();
     const Status s = Net{}.template infer<Backend>(input->view(), out->views(), *arena);
     const double dt = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    const double dc = process_cpu_ms() - c0;
     if (s != Status::Ok) std::exit(1);
-    if (i >= warm) ms.push_back(dt);
+    if (i >= warm) {
+      ms.push_back(dt);
+      cpu.push_back(dc);
+    }
   }
-  std::sort(ms.begin(), ms.end());
-  const double median = ms.size() % 2 ? ms[ms.size() / 2] : 0.5 * (ms[ms.size() / 2 - 1] + ms[ms.size() / 2]);
-  std::printf("{\"model\": \"%s\", \"runtime\": \"%s\", \"median_ms\": %.4f, \"min_ms\": %.4f, \"iterations\": %d, "
-              "\"threads\": 1}\n", model, runtime.c_str(), median, ms.front(), iterations);
+  std::printf("{\"model\": \"%s\", \"runtime\": \"%s\", \"median_ms\": %.4f, \"cpu_median_ms\": %.4f, \"min_ms\": %.4f, "
+              "\"iterations\": %d, \"threads\": 1}\n",
+              model, runtime.c_str(), median_of(ms), median_of(cpu), *std::min_element(ms.begin(), ms.end()), iterations);
   std::fflush(stdout);
 }
 

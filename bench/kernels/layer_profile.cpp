@@ -128,6 +128,7 @@ double median(std::vector<double> v) {
 
 template <class Net>
 void profile(const char* name, int iterations) {
+  g_profile = Profile{};  // one network's layers at a time
   auto arena = std::make_unique<typename Net::Arena>();
   auto input = std::make_unique<TensorBuffer<typename Net::input_spec>>();
   auto out = std::make_unique<OutputBuffers<Net>>();
