@@ -5,6 +5,7 @@
 //   landmarks68[_tiny]     68 points [x, y] (face-api nets, int8) from face-api's crop of the BlazeFace box
 //                          (facenn/landmarks68.hpp), plus "landmark_disagreement" per point (mirrored pass)
 //   landmarks68[_tiny]_float   the same nets with face-api's float weights (evaluation)
+//   landmarks35_60[_float], fpenet80[_float]   the networks trained here (trained_models.cpp)
 #include "landmark_models.hpp"
 
 #include <memory>
@@ -15,6 +16,7 @@
 #include <facenn/landmarks68.hpp>
 
 #include "face_models.hpp"
+#include "trained_models.hpp"
 
 namespace facenn::cli {
 namespace {
@@ -98,6 +100,10 @@ constexpr LandmarkModel kLandmarkModels[] = {
     {"landmarks68_float", "landmarks68 with face-api's float weights", run_landmarks68<models::Landmarks68Net<Float>>},
     {"landmarks68_tiny_float", "landmarks68_tiny with face-api's float weights",
      run_landmarks68<models::Landmarks68TinyNet<Float>>},
+    {"landmarks35_60", "35 points [x, y], OpenVINO order, 60x60 net trained here (int8)", run_trained_landmarks},
+    {"landmarks35_60_float", "landmarks35_60 with its float reference weights", run_trained_landmarks},
+    {"fpenet80", "68 points [x, y] + landmark_confidence, 80x80 heatmap net trained here (int8)", run_trained_landmarks},
+    {"fpenet80_float", "fpenet80 with its float reference weights", run_trained_landmarks},
 };
 
 }  // namespace
