@@ -4,6 +4,7 @@
 #   2. install into a prefix and build/run a find_package(facenn) consumer against it
 #   3. clang build with AddressSanitizer + UndefinedBehaviorSanitizer + ctest
 #   4. the core and kernel suites cross-built for aarch64 and run under qemu-user
+#   5. clang + ThreadSanitizer: the thread-related subset (docs/security.md)
 # (the Cortex-M55 bare-metal image is built and run under QEMU by stage 1's ctest: constrained_* tests)
 # Usage: scripts/test.sh [build-root]   (default: ./_build)
 set -euo pipefail
@@ -12,24 +13,34 @@ out=${1:-$root/_build}
 jobs=${FACENN_JOBS:-$(nproc)}
 bash "$root/scripts/install-deps.sh"
 
-echo "== [1/4] g++ release build + tests"
+echo "== [1/5] g++ release build + tests"
 cmake -S "$root" -B "$out/gcc" -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=g++ \
       -DCMAKE_INSTALL_PREFIX="$out/prefix" > "$out.gcc-configure.log" 2>&1 || { cat "$out.gcc-configure.log"; exit 1; }
 cmake --build "$out/gcc" -j "$jobs"
 ctest --test-dir "$out/gcc" -j "$jobs" --output-on-failure
 
-echo "== [2/4] install + find_package(facenn) consumer"
+echo "== [2/5] install + find_package(facenn) consumer"
 cmake --install "$out/gcc" > /dev/null
 cmake -S "$root/tests/package/consumer" -B "$out/consumer" -DCMAKE_PREFIX_PATH="$out/prefix" > /dev/null
 cmake --build "$out/consumer" -j "$jobs"
 "$out/consumer/facenn_consumer"
 
-echo "== [3/4] clang + ASan/UBSan build + tests"
+echo "== [3/5] clang + ASan/UBSan build + tests"
 cmake -S "$root" -B "$out/clang-asan" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
       -DFACENN_SANITIZE=address,undefined -DFACENN_BUILD_TOOLS=ON > "$out.clang-configure.log" 2>&1 || { cat "$out.clang-configure.log"; exit 1; }
 cmake --build "$out/clang-asan" -j "$jobs"
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --test-dir "$out/clang-asan" -j "$jobs" --output-on-failure
 
-echo "== [4/4] aarch64 cross build under qemu-user"
+echo "== [4/5] aarch64 cross build under qemu-user"
 bash "$root/scripts/constrained/aarch64_tests.sh" "$out/aarch64"
+echo "== [5/5] clang + ThreadSanitizer: threads sharing networks, image decoding, core (docs/security.md)"
+# A subset (measured from a clean dir: 265 s wall, 94 s CPU on the shared 2-core machine), not the whole
+# suite, which would compile every model test a third time. -gline-tables-only: clang 14 crashes
+# (salvageDebugInfo) on the AVX-512 conv kernels with -fsanitize=thread and full -g.
+tsan_tests="core_network_test hardening_concurrency_test hardening_regression_test image_io_test cli_json_test"
+cmake -S "$root" -B "$out/clang-tsan" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
+      -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -gline-tables-only -DNDEBUG" -DFACENN_SANITIZE=thread \
+      -DFACENN_BUILD_TOOLS=OFF -DFACENN_BUILD_EXAMPLES=OFF > "$out.tsan-configure.log" 2>&1 || { cat "$out.tsan-configure.log"; exit 1; }
+cmake --build "$out/clang-tsan" -j "$jobs" --target $tsan_tests
+TSAN_OPTIONS=halt_on_error=1 ctest --test-dir "$out/clang-tsan" -j "$jobs" --output-on-failure -R "^(${tsan_tests// /|})\$"
 echo "all test stages passed"
