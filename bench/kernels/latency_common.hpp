@@ -1,0 +1,60 @@
+// The per-inference latency loop shared by the bench_latency_* executables (bench/compare): warm-up as the
+// peers' tools/bench.js, then one wall-clock and one process-CPU-time reading around each inference, and the
+// medians over the iterations, printed as one JSON line.
+#pragma once
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <facenn/core.hpp>
+
+namespace facenn::bench {
+
+inline double process_cpu_ms() {
+  timespec t{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) * 1e3 + static_cast<double>(t.tv_nsec) * 1e-6;
+}
+
+inline double median_of(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
+}
+
+// Net<Int8> on Backend with a fixed random int8 input (int8 kernels take the same time for any input).
+template <class Net, class Backend>
+void run_latency(const char* model, const std::string& runtime, int iterations) {
+  auto arena = std::make_unique<typename Net::Arena>();
+  auto input = std::make_unique<TensorBuffer<typename Net::input_spec>>();
+  auto out = std::make_unique<OutputBuffers<Net>>();
+  std::mt19937 rng(9);
+  for (auto& x : input->data) x = static_cast<std::int8_t>(static_cast<int>(rng() % 256u) - 128);
+  const int warm = std::max(3, std::min(10, iterations / 5));  // as bench.js
+  std::vector<double> ms, cpu;
+  for (int i = 0; i < warm + iterations; ++i) {
+    const double c0 = process_cpu_ms();
+    const auto t0 = std::chrono::steady_clock::now();
+    const Status s = Net{}.template infer<Backend>(input->view(), out->views(), *arena);
+    const double dt = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    const double dc = process_cpu_ms() - c0;
+    if (s != Status::Ok) std::exit(1);
+    if (i >= warm) {
+      ms.push_back(dt);
+      cpu.push_back(dc);
+    }
+  }
+  std::printf("{\"model\": \"%s\", \"runtime\": \"%s\", \"median_ms\": %.4f, \"cpu_median_ms\": %.4f, \"min_ms\": %.4f, "
+              "\"iterations\": %d, \"threads\": 1}\n",
+              model, runtime.c_str(), median_of(ms), median_of(cpu), *std::min_element(ms.begin(), ms.end()), iterations);
+  std::fflush(stdout);
+}
+
+}  // namespace facenn::bench
