@@ -31,17 +31,11 @@ constexpr std::array<std::size_t, 4> kHeadSizes{16 * 16 * 2, 16 * 16 * 32, 8 * 8
 std::string golden(const std::string& name) { return model_golden("blazeface128", name); }
 
 template <class Net>
-struct Runner {
-  std::unique_ptr<typename Net::Arena> arena = std::make_unique<typename Net::Arena>();
-  std::unique_ptr<TensorBuffer<typename Net::input_spec>> input =
-      std::make_unique<TensorBuffer<typename Net::input_spec>>();
-  std::unique_ptr<OutputBuffers<Net>> out = std::make_unique<OutputBuffers<Net>>();
-  Status run() { return Net{}.infer(input->view(), out->views(), *arena); }
-
+struct Runner : facenn::test::GoldenRunner<Net> {
   // output I as a vector of its element type
   template <std::size_t I>
   auto head() {
-    const auto& d = out->template get<I>().data;
+    const auto& d = this->out->template get<I>().data;
     return std::vector<typename std::decay_t<decltype(d)>::value_type>(d.begin(), d.end());
   }
 };

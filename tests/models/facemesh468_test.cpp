@@ -29,13 +29,7 @@ constexpr std::size_t kMesh = 1404;
 std::string golden(const std::string& name) { return model_golden("facemesh468", name); }
 
 template <class Net>
-struct Runner {
-  std::unique_ptr<typename Net::Arena> arena = std::make_unique<typename Net::Arena>();
-  std::unique_ptr<TensorBuffer<typename Net::input_spec>> input =
-      std::make_unique<TensorBuffer<typename Net::input_spec>>();
-  std::unique_ptr<OutputBuffers<Net>> out = std::make_unique<OutputBuffers<Net>>();
-  Status run() { return Net{}.infer(input->view(), out->views(), *arena); }
-};
+using Runner = facenn::test::GoldenRunner<Net>;
 
 std::vector<std::int8_t> input_s8(int k) {
   auto q = read_raw<std::int8_t>(golden("input_" + std::to_string(k) + "_s8"));

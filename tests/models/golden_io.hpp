@@ -1,13 +1,18 @@
 // Reading the converters' golden files (models/<model>/golden/*.bin: raw little-endian arrays).
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cmath>
 #include <cstring>
 #include <fstream>
+#include <memory>
 #include <string>
 #include <vector>
+
+#include <facenn/core/network.hpp>
+#include <facenn/core/tensor.hpp>
 
 namespace facenn::test {
 
@@ -29,6 +34,26 @@ std::vector<T> read_raw(const std::string& path) {
   // the files are little-endian; so is every platform the tests run on (checked in the test)
   if (bytes != 0) std::memcpy(out.data(), raw.data(), bytes);
   return out;
+}
+
+// A network with its arena, input and outputs on the heap (some arenas are larger than a test thread's stack).
+template <class Net>
+struct GoldenRunner {
+  std::unique_ptr<typename Net::Arena> arena = std::make_unique<typename Net::Arena>();
+  std::unique_ptr<TensorBuffer<typename Net::input_spec>> input =
+      std::make_unique<TensorBuffer<typename Net::input_spec>>();
+  std::unique_ptr<OutputBuffers<Net>> out = std::make_unique<OutputBuffers<Net>>();
+  Status run() { return Net{}.infer(input->view(), out->views(), *arena); }
+};
+
+// max |got - want| / max |want| over want.size() values
+inline double relative_error(const float* got, const std::vector<float>& want) {
+  double num = 0.0, den = 0.0;
+  for (std::size_t i = 0; i < want.size(); ++i) {
+    num = std::max(num, std::abs(double(got[i]) - double(want[i])));
+    den = std::max(den, std::abs(double(want[i])));
+  }
+  return den > 0.0 ? num / den : num;
 }
 
 inline float sigmoid(float x) { return 1.0f / (1.0f + std::exp(-x)); }

@@ -21,6 +21,7 @@
 using namespace facenn;
 using facenn::test::model_golden;
 using facenn::test::read_raw;
+using facenn::test::relative_error;
 
 namespace {
 
@@ -31,27 +32,12 @@ constexpr std::size_t kOut = 70;
 std::string golden(const std::string& name) { return model_golden("landmarks35_60", name); }
 
 template <class Net>
-struct Runner {
-  std::unique_ptr<typename Net::Arena> arena = std::make_unique<typename Net::Arena>();
-  std::unique_ptr<TensorBuffer<typename Net::input_spec>> input =
-      std::make_unique<TensorBuffer<typename Net::input_spec>>();
-  std::unique_ptr<OutputBuffers<Net>> out = std::make_unique<OutputBuffers<Net>>();
-  Status run() { return Net{}.infer(input->view(), out->views(), *arena); }
-};
+using Runner = facenn::test::GoldenRunner<Net>;
 
 std::vector<std::int8_t> input_s8(int k) {
   auto q = read_raw<std::int8_t>(golden("input_" + std::to_string(k) + "_s8"));
   REQUIRE(q.size() == kInputSize);
   return q;
-}
-
-double relative_error(const float* got, const std::vector<float>& want) {
-  double num = 0.0, den = 0.0;
-  for (std::size_t i = 0; i < want.size(); ++i) {
-    num = std::max(num, std::abs(double(got[i]) - double(want[i])));
-    den = std::max(den, std::abs(double(want[i])));
-  }
-  return den > 0.0 ? num / den : num;
 }
 
 }  // namespace
