@@ -1,11 +1,15 @@
 // Residual add with fused output stage (contract.md "Add"), element-wise over NHWC data:
 //   a = MBQM((x1 - zp1) << left_shift, m1, s1);  b = MBQM((x2 - zp2) << left_shift, m2, s2);
 //   out = stage(a + b, c)          (stage per channel only through PReLU's negative side)
-// Tile: Isa::lanes elements (add_s8_1xL). The input rescale with the converter's left shift of 20 uses
+// With AVX-512 VBMI (Isa::has_lut32) both input rescales are 256-entry int32 table lookups, built per call
+// from the exact vector rescale below and read 64 elements at a time with vpermi2b (add_s8_lut); that
+// kernel takes every flat stage and per-channel stages with 64 % C == 0 or C % 64 == 0.
+// Otherwise the tile is Isa::lanes elements (add_s8_1xL). The input rescale with the converter's left shift of 20 uses
 // an exact 32-bit form (AddInputSplit, no 64-bit products). Without PReLU the data is one flat array; with PReLU (or a
 // per-channel stage) channel blocks are the outer loop so the block's parameters stay in registers.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 
@@ -120,6 +124,103 @@ inline void add_s8_impl(std::size_t n, int channels, const std::int8_t* in1, con
   }
 }
 
+// The int8 -> int32 table of one input's rescale f (256 entries, exact: f is a function of the int8
+// value alone), indexed by the value's bit pattern u (u = 0..255, so 255 is -1).
+template <class Isa, class In>
+inline typename Isa::Lut32 rescale_table(const In f) noexcept {
+  constexpr int L = Isa::lanes;
+  static constexpr auto values = [] {
+    std::array<std::int32_t, 256> v{};
+    for (int u = 0; u < 256; ++u) v[static_cast<std::size_t>(u)] = u < 128 ? u : u - 256;
+    return v;
+  }();
+  alignas(64) std::int32_t table[256];
+  for (int u = 0; u < 256; u += L) f(Isa::load_s32(values.data() + u)).store_unaligned(table + u);
+  return Isa::lut32_make(table);
+}
+
+// Output stage parameters of the 4 vectors of a 64-element chunk in Isa::lut32_x64's unpack order
+// (vector r, lane 4l + q = element 16l + 4r + q of the chunk), for chunks whose element e has channel
+// (cbase + e) % channels.
+template <class Isa, bool kPRelu, bool kLeft>
+inline void unpack_order_stages(const Int8OutputStage& st, int channels, int cbase,
+                                VecOutputStage<Isa, kPRelu, kLeft> (&stages)[4]) noexcept {
+  constexpr int L = Isa::lanes;
+  for (int r = 0; r < 4; ++r) {
+    std::int32_t m[L], s[L], nm[L], ns[L];
+    for (int lane = 0; lane < L; ++lane) {
+      const int c = (cbase + 16 * (lane / 4) + 4 * r + lane % 4) % channels;
+      const int i = st.per_channel ? c : 0;
+      m[lane] = st.multiplier[i];
+      s[lane] = st.shift[i];
+      nm[lane] = kPRelu ? st.neg_multiplier[c] : 0;
+      ns[lane] = kPRelu ? st.neg_shift[c] : 0;
+    }
+    Int8OutputStage lane_stage = st;
+    lane_stage.multiplier = m;
+    lane_stage.shift = s;
+    lane_stage.per_channel = true;
+    lane_stage.neg_multiplier = kPRelu ? nm : nullptr;
+    lane_stage.neg_shift = kPRelu ? ns : nullptr;
+    stages[r] = VecOutputStage<Isa, kPRelu, kLeft>::make(lane_stage, 0, L);
+  }
+}
+
+// add_s8_impl on 64 elements per step with both input rescales as table lookups (Isa::has_lut32:
+// AVX-512 VBMI). Channel-dependent stages need a chunk's channel pattern to repeat: 64 % channels == 0
+// (one flat loop) or channels % 64 == 0 (channel blocks of 64 outside, pixels inside); returns false
+// for other channel counts.
+template <class Isa, bool kPRelu, bool kLeft, class In1, class In2>
+inline bool add_s8_lut(std::size_t n, int channels, const std::int8_t* in1, const std::int8_t* in2, const In1 f1,
+                       const In2 f2, const Int8OutputStage& st, std::int8_t* out) noexcept {
+  using V = typename Isa::V;
+  const bool uniform = !kPRelu && !st.per_channel;
+  if (!uniform && 64 % channels != 0 && channels % 64 != 0) return false;
+  const typename Isa::Lut32 t1 = rescale_table<Isa>(f1);
+  const typename Isa::Lut32 t2 = rescale_table<Isa>(f2);
+  VecOutputStage<Isa, kPRelu, kLeft> stages[4];
+  auto chunk = [&](const std::int8_t* a, const std::int8_t* b, int count) FACENN_SIMD_INLINE_LAMBDA {
+    V x1[4], x2[4];
+    Isa::lut32_x64(t1, count == 64 ? Isa::load_bytes(a) : Isa::load_bytes_n(a, count), x1);
+    Isa::lut32_x64(t2, count == 64 ? Isa::load_bytes(b) : Isa::load_bytes_n(b, count), x2);
+    return Isa::pack_s8_x64(stages[0].apply(x1[0] + x2[0]), stages[1].apply(x1[1] + x2[1]),
+                            stages[2].apply(x1[2] + x2[2]), stages[3].apply(x1[3] + x2[3]));
+  };
+  if (uniform || 64 % channels == 0) {
+    if (uniform) {
+      stages[0] = VecOutputStage<Isa, kPRelu, kLeft>::make(st, 0, Isa::lanes);
+      stages[1] = stages[2] = stages[3] = stages[0];
+    } else {
+      unpack_order_stages(st, channels, 0, stages);
+    }
+    std::size_t i = 0;
+    for (; i + 64 <= n; i += 64) Isa::store_bytes(out + i, chunk(in1 + i, in2 + i, 64));
+    if (i < n) {
+      const int r = static_cast<int>(n - i);
+      Isa::store_bytes_n(out + i, chunk(in1 + i, in2 + i, r), r);
+    }
+    return true;
+  }
+  const auto C = static_cast<std::size_t>(channels);
+  const std::size_t pixels = n / C;
+  for (int c0 = 0; c0 < channels; c0 += 64) {
+    unpack_order_stages(st, channels, c0, stages);
+    std::size_t off = static_cast<std::size_t>(c0);
+    for (std::size_t px = 0; px < pixels; ++px, off += C) Isa::store_bytes(out + off, chunk(in1 + off, in2 + off, 64));
+  }
+  return true;
+}
+
+// The LUT kernel where the ISA has it and the channel count fits, else the 1xL kernel.
+template <class Isa, bool kPRelu, bool kLeft, class In1, class In2>
+inline void add_s8_dispatch(std::size_t n, int channels, const std::int8_t* in1, const std::int8_t* in2, const In1 f1,
+                            const In2 f2, const Int8OutputStage& st, std::int8_t* out) noexcept {
+  if constexpr (requires { Isa::has_lut32; }) {
+    if (add_s8_lut<Isa, kPRelu, kLeft>(n, channels, in1, in2, f1, f2, st, out)) return;
+  }
+  add_s8_impl<Isa, kPRelu, kLeft>(n, channels, in1, in2, f1, f2, st, out);
+}
+
 }  // namespace detail
 
 template <class Isa>
@@ -139,17 +240,17 @@ inline bool add_s8(std::size_t n, int channels, const std::int8_t* in1, const st
     if (fast) {
       const detail::AddInputSplitFast<Isa> f1(p.input1_zero_point, p.input1_multiplier, p.input1_shift, p.left_shift);
       const detail::AddInputSplitFast<Isa> f2(p.input2_zero_point, p.input2_multiplier, p.input2_shift, p.left_shift);
-      detail::add_s8_impl<Isa, kPRelu, kLeft>(n, channels, in1, in2, f1, f2, st, out);
+      detail::add_s8_dispatch<Isa, kPRelu, kLeft>(n, channels, in1, in2, f1, f2, st, out);
     } else if (split) {
       const detail::AddInputSplit<Isa> f1(p.input1_zero_point, p.input1_multiplier, p.input1_shift, p.left_shift);
       const detail::AddInputSplit<Isa> f2(p.input2_zero_point, p.input2_multiplier, p.input2_shift, p.left_shift);
-      detail::add_s8_impl<Isa, kPRelu, kLeft>(n, channels, in1, in2, f1, f2, st, out);
+      detail::add_s8_dispatch<Isa, kPRelu, kLeft>(n, channels, in1, in2, f1, f2, st, out);
     } else {
       const detail::AddInputGeneral<Isa, kLeft> f1(p.input1_zero_point, p.input1_multiplier, p.input1_shift,
                                                    p.left_shift);
       const detail::AddInputGeneral<Isa, kLeft> f2(p.input2_zero_point, p.input2_multiplier, p.input2_shift,
                                                    p.left_shift);
-      detail::add_s8_impl<Isa, kPRelu, kLeft>(n, channels, in1, in2, f1, f2, st, out);
+      detail::add_s8_dispatch<Isa, kPRelu, kLeft>(n, channels, in1, in2, f1, f2, st, out);
     }
   });
   return true;

@@ -21,8 +21,10 @@
 // sometimes outlines mbqm, costing a call and spills per vector).
 #if defined(__GNUC__)
 #define FACENN_SIMD_INLINE inline __attribute__((always_inline))
+#define FACENN_SIMD_INLINE_LAMBDA __attribute__((always_inline))
 #else
 #define FACENN_SIMD_INLINE inline
+#define FACENN_SIMD_INLINE_LAMBDA
 #endif
 
 namespace facenn::kernels::simd {

@@ -44,6 +44,58 @@ struct Avx512VnniVbmi : Avx512Vnni {
     }
     return _mm512_loadu_si512(tmp);
   }
+
+  // 64-wide lookup of a 256-entry int32 table indexed by an int8 value (the residual add's input
+  // rescale, simd/add.hpp). The table is kept as 4 byte planes (bits 8k..8k+7 of every entry) of 256
+  // bytes; a plane is read with two vpermi2b (entries 0..127 and 128..255 by the index byte's low 7
+  // bits) and a blend on the index's sign bit, and the planes are interleaved back into int32 by
+  // unpacks, which leaves the 64 results in "unpack order": vector r, lane 4l + q holds the entry of
+  // byte 16l + 4r + q. pack_s8_x64 is the exact inverse of that order.
+  static constexpr bool has_lut32 = true;
+  struct Lut32 {
+    __m512i lo[4], hi[4], lo2[4], hi2[4];  // plane k: bytes 0-63, 64-127, 128-191, 192-255
+  };
+  // table[u] = entry of the int8 value whose bit pattern is u (u = 0..255, so 255 is -1)
+  static Lut32 lut32_make(const std::int32_t* table) noexcept {
+    alignas(64) std::int8_t planes[4][256];
+    for (int i = 0; i < 16; ++i) {
+      const __m512i v = _mm512_loadu_si512(table + 16 * i);
+      for (int k = 0; k < 4; ++k) {
+        _mm_store_si128(reinterpret_cast<__m128i*>(&planes[k][16 * i]),
+                        _mm512_cvtepi32_epi8(_mm512_srlv_epi32(v, _mm512_set1_epi32(8 * k))));
+      }
+    }
+    Lut32 t;
+    for (int k = 0; k < 4; ++k) {
+      t.lo[k] = _mm512_load_si512(&planes[k][0]);
+      t.hi[k] = _mm512_load_si512(&planes[k][64]);
+      t.lo2[k] = _mm512_load_si512(&planes[k][128]);
+      t.hi2[k] = _mm512_load_si512(&planes[k][192]);
+    }
+    return t;
+  }
+  static void lut32_x64(const Lut32& t, __m512i x, V (&out)[4]) noexcept {
+    const __mmask64 neg = _mm512_movepi8_mask(x);
+    __m512i p[4];
+    for (int k = 0; k < 4; ++k) {
+      p[k] = _mm512_mask_blend_epi8(neg, _mm512_permutex2var_epi8(t.lo[k], x, t.hi[k]),
+                                    _mm512_permutex2var_epi8(t.lo2[k], x, t.hi2[k]));
+    }
+    const __m512i w01l = _mm512_unpacklo_epi8(p[0], p[1]), w01h = _mm512_unpackhi_epi8(p[0], p[1]);
+    const __m512i w23l = _mm512_unpacklo_epi8(p[2], p[3]), w23h = _mm512_unpackhi_epi8(p[2], p[3]);
+    out[0] = _mm512_unpacklo_epi16(w01l, w23l);
+    out[1] = _mm512_unpackhi_epi16(w01l, w23l);
+    out[2] = _mm512_unpacklo_epi16(w01h, w23h);
+    out[3] = _mm512_unpackhi_epi16(w01h, w23h);
+  }
+  // four vectors in unpack order, values within [-128, 127] -> 64 bytes in memory order
+  static __m512i pack_s8_x64(V o0, V o1, V o2, V o3) noexcept {
+    return _mm512_packs_epi16(_mm512_packs_epi32(o0, o1), _mm512_packs_epi32(o2, o3));
+  }
+  static void store_bytes(std::int8_t* p, __m512i v) noexcept { _mm512_storeu_si512(p, v); }
+  static void store_bytes_n(std::int8_t* p, __m512i v, int n) noexcept {
+    _mm512_mask_storeu_epi8(p, static_cast<__mmask64>((std::uint64_t{1} << n) - 1u), v);
+  }
 };
 
 }  // namespace facenn::kernels::simd
