@@ -179,10 +179,16 @@ inline bool add_s8_lut(std::size_t n, int channels, const std::int8_t* in1, cons
   const typename Isa::Lut32 t1 = rescale_table<Isa>(f1);
   const typename Isa::Lut32 t2 = rescale_table<Isa>(f2);
   VecOutputStage<Isa, kPRelu, kLeft> stages[4];
+  // pack_s8_x64 saturates, which is the clamp when the stage's range is all of int8 (PReLU / no activation)
+  const bool unclamped = unclamped_ok(st, channels);
   auto chunk = [&](const std::int8_t* a, const std::int8_t* b, int count) FACENN_SIMD_INLINE_LAMBDA {
     V x1[4], x2[4];
     Isa::lut32_x64(t1, count == 64 ? Isa::load_bytes(a) : Isa::load_bytes_n(a, count), x1);
     Isa::lut32_x64(t2, count == 64 ? Isa::load_bytes(b) : Isa::load_bytes_n(b, count), x2);
+    if (unclamped) {
+      return Isa::pack_s8_x64(stages[0].apply_unclamped(x1[0] + x2[0]), stages[1].apply_unclamped(x1[1] + x2[1]),
+                              stages[2].apply_unclamped(x1[2] + x2[2]), stages[3].apply_unclamped(x1[3] + x2[3]));
+    }
     return Isa::pack_s8_x64(stages[0].apply(x1[0] + x2[0]), stages[1].apply(x1[1] + x2[1]),
                             stages[2].apply(x1[2] + x2[2]), stages[3].apply(x1[3] + x2[3]));
   };

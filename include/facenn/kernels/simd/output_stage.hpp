@@ -109,7 +109,33 @@ struct VecOutputStage {
     }
     return xsimd::min(xsimd::max(v, lo), hi) + zp;
   }
+  // apply() without the clamp, for a saturating narrowing store when unclamped_ok(): then
+  // |MBQM| <= 2^30 (a right shift of at least 1), so v + zp cannot overflow, and the clamp to the full
+  // int8 range is the store's saturation.
+  FACENN_SIMD_INLINE V apply_unclamped(V acc) const noexcept {
+    if constexpr (kPRelu) {
+      return mbqm<Isa, kLeft>(acc, Q::select(acc < V(0), neg, pos)) + zp;
+    } else {
+      return mbqm<Isa, kLeft>(acc, pos) + zp;
+    }
+  }
 };
+
+// The stage clamps to the whole int8 range and every (positive and PReLU) shift is <= -1 (or its
+// multiplier is 0: MBQM = 0).
+inline bool unclamped_ok(const Int8OutputStage& st, int channels) noexcept {
+  if (st.act_min != -128 || st.act_max != 127) return false;
+  const int n = st.per_channel ? channels : 1;
+  for (int c = 0; c < n; ++c) {
+    if (st.shift[c] > -1 && st.multiplier[c] != 0) return false;
+  }
+  if (st.neg_multiplier != nullptr) {
+    for (int c = 0; c < channels; ++c) {
+      if (st.neg_shift[c] > -1 && st.neg_multiplier[c] != 0) return false;
+    }
+  }
+  return true;
+}
 
 // Per-call facts about a stage that select the kernel variant (or the reference fallback).
 struct StageTraits {
