@@ -137,3 +137,90 @@ TEST_CASE("estimate_head_pose rejects unusable landmark views") {
   CHECK(estimate_head_pose({xy.data(), 68, 1}, points68_model(), cam).status == Status::InvalidArgument);
   CHECK(estimate_head_pose({xy.data(), 68, 2}, points68_model(), cam).status == Status::Degenerate);  // all equal
 }
+
+TEST_CASE("line_of_sight_rotation turns the optical axis onto the ray by the shortest path") {
+  for (const Eigen::Vector3d& p : {Eigen::Vector3d(0, 0, 50), Eigen::Vector3d(20, -15, 60), Eigen::Vector3d(-30, 25, 40),
+                                   Eigen::Vector3d(5, 0, -10)}) {
+    const Eigen::Matrix3d l = line_of_sight_rotation(p);
+    CHECK((l * Eigen::Vector3d::UnitZ() - p.normalized()).norm() < 1e-12);
+    CHECK(std::abs(l.determinant() - 1.0) < 1e-12);
+    // no twist: the turn's angle is the angle between the optical axis and the ray
+    const double turn = Eigen::AngleAxisd(l).angle();
+    CHECK(std::abs(turn - std::acos(p.normalized().z())) < 1e-9);
+  }
+  CHECK(rotation_angle_degrees(line_of_sight_rotation({0, 0, 1}), Eigen::Matrix3d::Identity()) < 1e-12);
+}
+
+TEST_CASE("viewer angles: the pose relative to the line of sight, wherever the face is in the image") {
+  std::mt19937 rng(11);
+  std::uniform_real_distribution<double> u(-1.0, 1.0);
+  const Camera cam = test::default_camera();
+  const FaceModel model = facemesh_rigid_model();
+  Eigen::Vector3d centroid = Eigen::Vector3d::Zero();
+  for (const auto& x : model.points) centroid += x;
+  centroid /= static_cast<double>(model.points.size());
+  std::vector<float> xyz(478 * 3, 0.0f);
+  for (int k = 0; k < 100; ++k) {
+    // a face centre anywhere in the 640 x 480 view (up to ~26 / 20 degrees off axis), and its pose relative
+    // to the ray through it (yaw +-70, pitch +-40, roll +-40)
+    const double z = 55.0 + 15.0 * u(rng);
+    const Eigen::Vector3d c(0.45 * z * u(rng), 0.33 * z * u(rng), z);
+    const EulerAngles view{70 * u(rng), 40 * u(rng), 40 * u(rng)};
+    Pose truth;
+    truth.R = line_of_sight_rotation(c) * rotation_from_head_angles(view);
+    truth.t = c - truth.R * centroid;
+    const auto mesh = test::canonical_points();
+    for (std::size_t i = 0; i < 468; ++i) {
+      const Eigen::Vector2d p = truth.project(mesh[i], cam);
+      xyz[3 * i] = static_cast<float>(p.x());
+      xyz[3 * i + 1] = static_cast<float>(p.y());
+    }
+    const HeadPose hp = estimate_head_pose({xyz.data(), 478, 3}, model, cam);
+    REQUIRE(hp.ok());
+    CHECK((hp.face_centre - c).norm() < 1e-3);
+    CHECK(std::abs(wrap180(hp.viewer_angles.yaw - view.yaw)) < 0.05);
+    CHECK(std::abs(wrap180(hp.viewer_angles.pitch - view.pitch)) < 0.05);
+    CHECK(std::abs(wrap180(hp.viewer_angles.roll - view.roll)) < 0.05);
+    const EulerAngles cam_angles = head_angles(truth.R);
+    CHECK(std::abs(wrap180(hp.angles.yaw - cam_angles.yaw)) < 0.05);
+    CHECK(std::abs(wrap180(hp.angles.pitch - cam_angles.pitch)) < 0.05);
+  }
+}
+
+TEST_CASE("viewer angles do not change when the same face image moves across the picture") {
+  // A weak-perspective (scaled orthographic) picture of the face -- how 3DDFA-style labels model a photo --
+  // pasted at the image centre and near a corner: the viewer angles stay put (the residual is the
+  // weak-vs-full perspective mismatch, ~1.5 degrees at 60 cm), the camera-frame angles turn with the ray
+  // (~22 degrees right and ~17 up: seen along the optical axis the face turns towards the image left and
+  // looks down).
+  const Camera cam = Camera::from_image_size(1000, 1000);
+  const FaceModel model = facemesh_rigid_model();
+  const auto mesh = test::canonical_points();
+  const EulerAngles label{20.0, -10.0, 5.0};
+  const Eigen::Matrix3d r = rotation_from_head_angles(label);
+  const double scale = cam.fx / 60.0;  // the face 60 cm away
+  std::vector<HeadPose> poses;
+  for (const Eigen::Vector2d& offset : {Eigen::Vector2d(0, 0), Eigen::Vector2d(400, -300)}) {
+    std::vector<float> xy;
+    for (std::size_t i = 0; i < 468; ++i) {
+      const Eigen::Vector3d x = r * mesh[i];
+      xy.push_back(static_cast<float>(cam.cx + offset.x() + scale * x.x()));
+      xy.push_back(static_cast<float>(cam.cy + offset.y() + scale * x.y()));
+    }
+    poses.push_back(estimate_head_pose({xy.data(), 468, 2}, model, cam));
+    REQUIRE(poses.back().ok());
+  }
+  const EulerAngles& centre = poses[0].viewer_angles;
+  const EulerAngles& corner = poses[1].viewer_angles;
+  MESSAGE("viewer angles at the centre " << centre.yaw << " " << centre.pitch << " " << centre.roll << ", corner "
+          << corner.yaw << " " << corner.pitch << " " << corner.roll << "; camera-frame corner " << poses[1].angles.yaw
+          << " " << poses[1].angles.pitch << " " << poses[1].angles.roll);
+  CHECK(std::abs(centre.yaw - label.yaw) < 2.0);
+  CHECK(std::abs(centre.pitch - label.pitch) < 2.0);
+  CHECK(std::abs(centre.roll - label.roll) < 2.0);
+  CHECK(std::abs(corner.yaw - centre.yaw) < 2.0);
+  CHECK(std::abs(corner.pitch - centre.pitch) < 2.0);
+  CHECK(std::abs(corner.roll - centre.roll) < 2.0);
+  CHECK(poses[1].angles.yaw - centre.yaw > 15.0);
+  CHECK(poses[1].angles.pitch - centre.pitch < -15.0);
+}

@@ -29,6 +29,9 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitImageErrors = 1;  // some images could not be processed (others were)
 inline constexpr int kExitUsage = 2;        // bad command line or a model missing from this build
 
+// Frame of the yaw / pitch / roll that `pose` prints (docs/geometry.md, "Two frames").
+enum class PoseFrame { Viewer, Camera };
+
 struct Options {
   std::string command;
   std::vector<std::string> images;
@@ -39,6 +42,7 @@ struct Options {
   int min_size = 16;          // --min-size: smaller images are reported as errors
   int decimals = 3;           // --decimals: digits after the point for coordinates
   LoadOptions load{};         // --max-pixels
+  PoseFrame pose_frame = PoseFrame::Viewer;  // --pose-frame
 };
 
 struct Pose {

@@ -45,6 +45,7 @@ enum OptionMask : unsigned {
   kOptDraw = 1u << 1,
   kOptDetection = 1u << 2,  // --max-faces --min-score --min-size
   kOptOutput = 1u << 3,     // --decimals --max-pixels
+  kOptPose = 1u << 4,       // --pose-frame
 };
 
 struct Command {
@@ -63,7 +64,7 @@ constexpr Command kCommands[] = {
      kOptModel | kOptDraw | kOptDetection | kOptOutput},
     {"pose", "pose [options] IMAGE...",
      "faces + 468 landmarks + head pose (yaw, pitch, roll in degrees; docs/geometry.md)", run_pose,
-     kOptDraw | kOptDetection | kOptOutput},
+     kOptDraw | kOptDetection | kOptOutput | kOptPose},
     {"embed", "embed [--model int8|float] [options] IMAGE...",
      "faces + 468 landmarks + 128-d unit embedding per face (docs/verification.md)", run_embed,
      kOptModel | kOptDraw | kOptDetection | kOptOutput},
@@ -91,6 +92,8 @@ void print_help(std::FILE* f) {
       "  --min-size N        images smaller than NxN are errors (default 16)\n"
       "  --decimals D        digits after the point for coordinates (default 3)\n"
       "  --max-pixels N      refuse images with more pixels (default 67108864)\n"
+      "  --pose-frame F      pose: angles relative to the line of sight to the face (viewer, default:\n"
+      "                      0 = looking at the camera) or to the camera's axes (camera)\n"
       "  --                  end of options\n\n"
       "output: one JSON line per image on stdout,\n"
       "  {\"image\": PATH, \"faces\": [{\"box\": [x, y, w, h], \"score\": s, \"keypoints\": [[x, y] x6],\n"
@@ -190,6 +193,14 @@ int main_impl(int argc, char** argv) {
       if (!parse_int(value.c_str(), 1, 1 << 20, opt.min_size)) return usage_error("--min-size must be >= 1");
     } else if (name == "--decimals" && allowed(kOptOutput)) {
       if (!parse_int(value.c_str(), 0, 9, opt.decimals)) return usage_error("--decimals must be 0..9");
+    } else if (name == "--pose-frame" && allowed(kOptPose)) {
+      if (value == "viewer") {
+        opt.pose_frame = PoseFrame::Viewer;
+      } else if (value == "camera") {
+        opt.pose_frame = PoseFrame::Camera;
+      } else {
+        return usage_error("--pose-frame must be viewer or camera");
+      }
     } else if (name == "--max-pixels" && allowed(kOptOutput)) {
       int mp = 0;
       if (!parse_int(value.c_str(), 1, 1 << 30, mp)) return usage_error("--max-pixels must be 1..2^30");

@@ -33,7 +33,7 @@ constexpr std::size_t kNoseTipVertex = 1;
 Point2f to_point(const Eigen::Vector2d& p) { return {static_cast<float>(p.x()), static_cast<float>(p.y())}; }
 }  // namespace
 
-bool add_head_pose(const Image& img, FaceRecord& face) {
+bool add_head_pose(const Image& img, FaceRecord& face, PoseFrame frame) {
   if (face.landmarks.size() < 468) return false;
   std::vector<float> xy;
   xy.reserve(2 * face.landmarks.size());
@@ -48,8 +48,8 @@ bool add_head_pose(const Image& img, FaceRecord& face) {
       geometry::estimate_head_pose({xy.data(), face.landmarks.size(), 2}, geometry::facemesh_rigid_model(), cam);
   // NotConverged still carries the best pose found (LM stopped at its iteration limit).
   if (!hp.ok() && hp.status != geometry::Status::NotConverged) return false;
-  face.pose = Pose{static_cast<float>(hp.angles.yaw), static_cast<float>(hp.angles.pitch),
-                   static_cast<float>(hp.angles.roll)};
+  const geometry::EulerAngles& a = frame == PoseFrame::Viewer ? hp.viewer_angles : hp.angles;
+  face.pose = Pose{static_cast<float>(a.yaw), static_cast<float>(a.pitch), static_cast<float>(a.roll)};
   // Drawing: origin at the nose tip; x (subject's left, image right for a frontal face), y (down) and the
   // direction the face looks (-z of the model frame, towards the camera for a frontal face).
   const Eigen::Vector3d o = geometry::canonical_vertex(kNoseTipVertex);
@@ -64,7 +64,7 @@ bool add_head_pose(const Image& img, FaceRecord& face) {
 
 int run_pose(const Options& opt) {
   FaceModels models(opt);
-  return run_images(opt, [&models](const Image& img) -> Result<std::vector<FaceRecord>> {
+  return run_images(opt, [&models, &opt](const Image& img) -> Result<std::vector<FaceRecord>> {
     auto faces = models.detect(img);
     if (!faces) return faces;
     for (FaceRecord& f : *faces) {
@@ -73,7 +73,7 @@ int run_pose(const Options& opt) {
       if (s != Status::Ok) return Error{s, "FaceMesh failed"};
       // A face whose landmarks admit no pose (degenerate, behind the camera) keeps its landmarks and has
       // no "pose" key: the other faces of the image are still reported.
-      (void)add_head_pose(img, f);
+      (void)add_head_pose(img, f, opt.pose_frame);
     }
     return faces;
   });

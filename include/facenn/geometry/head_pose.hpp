@@ -2,7 +2,11 @@
 //
 //   const auto cam = Camera::from_image_size(width, height);               // f = width
 //   HeadPose hp = estimate_head_pose({mesh_xyz, 468, 3}, facemesh_rigid_model(), cam);
-//   if (hp.ok()) print(hp.angles.yaw, hp.angles.pitch, hp.angles.roll);      // degrees
+//   if (hp.ok()) print(hp.viewer_angles.yaw, hp.viewer_angles.pitch, hp.viewer_angles.roll);  // degrees
+//
+// Two frames for the same angles: `angles` about the camera's axes (for rendering in camera space: AR,
+// driver monitoring with a calibrated camera), `viewer_angles` about the line of sight to the face (what a
+// weak-perspective label and a viewer call frontal; what `facenn pose` prints by default).
 //
 // Angle convention (docs/geometry.md has the figure): the AFLW2000-3D label convention scored by
 // ../shared/eval/score_pose.py, with the Euler composition of REFERENCE.md:
@@ -78,11 +82,30 @@ inline Eigen::Matrix3d rotation_from_head_angles(const EulerAngles& a) noexcept 
   return rotation_from_euler_xyz(-a.pitch * rad, a.yaw * rad, a.roll * rad);
 }
 
+// The rotation that turns the camera to look straight at the point p (camera frame) by the shortest path:
+// about the axis perpendicular to both the optical axis and the ray, so it adds no twist of its own.
+// R(0, 0, 1) = p / |p|. (A pan-then-tilt turn would add a roll of ~2 degrees for a face in an image corner.)
+inline Eigen::Matrix3d line_of_sight_rotation(const Eigen::Vector3d& p) noexcept {
+  return Eigen::Quaterniond::FromTwoVectors(Eigen::Vector3d::UnitZ(), p).toRotationMatrix();
+}
+
+// Head angles relative to the line of sight from the camera to `face_point` (camera frame, usually the
+// face's centre) instead of the camera's optical axis: 0, 0, 0 is a face looking straight at the camera
+// wherever it is in the image. This is what a weak-perspective (scaled orthographic) fit measures -- the
+// convention of AFLW2000-3D's 3DDFA labels -- and what a viewer calls "frontal". For a face at the image
+// centre both agree; a face 14 degrees above the optical axis that looks at the lens has a camera-frame
+// pitch of -14 degrees and a line-of-sight pitch of 0.
+inline EulerAngles head_angles_to_viewer(const Eigen::Matrix3d& r, const Eigen::Vector3d& face_point) noexcept {
+  return head_angles(line_of_sight_rotation(face_point).transpose() * r);
+}
+
 struct HeadPose {
   Status status = Status::InvalidArgument;
-  Pose pose;            // model (face_models.hpp frame, centimetres) -> camera
-  EulerAngles angles;   // degrees
-  double rms_px = 0.0;  // reprojection RMS over the model's points
+  Pose pose;                   // model (face_models.hpp frame, centimetres) -> camera
+  EulerAngles angles;          // degrees, about the camera axes (head_angles(pose.R))
+  EulerAngles viewer_angles;   // degrees, relative to the line of sight to the face (head_angles_to_viewer)
+  Eigen::Vector3d face_centre = Eigen::Vector3d::Zero();  // camera frame: the model points' centroid
+  double rms_px = 0.0;         // reprojection RMS over the model's points
   int iterations = 0;
   bool ok() const noexcept { return status == Status::Ok; }
 };
@@ -112,7 +135,13 @@ inline HeadPose estimate_head_pose(LandmarkView landmarks, const FaceModel& mode
   hp.pose = r.pose;
   hp.rms_px = r.rms_px;
   hp.iterations = r.iterations;
-  if (r.ok() || r.status == Status::BehindCamera || r.status == Status::NotConverged) hp.angles = head_angles(r.pose.R);
+  if (r.ok() || r.status == Status::BehindCamera || r.status == Status::NotConverged) {
+    Eigen::Vector3d centroid = Eigen::Vector3d::Zero();
+    for (const Eigen::Vector3d& x : model.points) centroid += x;
+    hp.face_centre = r.pose.transform(centroid / static_cast<double>(n));
+    hp.angles = head_angles(r.pose.R);
+    hp.viewer_angles = head_angles_to_viewer(r.pose.R, hp.face_centre);
+  }
   return hp;
 }
 

@@ -127,10 +127,9 @@ double evaluate(const Mat3& R, const Vec3& t, std::span<const Eigen::Vector3d> o
                 std::span<const Eigen::Vector2d> image, const Camera& cam, double huber, Mat6* JtJ, Vec6* Jtr,
                 double* sse) noexcept {
   double cost = 0.0, sq = 0.0;
-  if constexpr (Jacobian) {
-    JtJ->setZero();
-    Jtr->setZero();
-  }
+  // Local accumulators: the upper triangle of J^T J, row by row (21 values), and J^T r.
+  std::array<double, 21> h{};
+  std::array<double, 6> g{};
   for (std::size_t i = 0; i < object.size(); ++i) {
     const Vec3 rx = R * object[i];
     const Vec3 p = rx + t;
@@ -150,15 +149,24 @@ double evaluate(const Mat3& R, const Vec3& t, std::span<const Eigen::Vector3d> o
       cost += 0.5 * s2;
     }
     if constexpr (Jacobian) {
-      // d(residual)/d(p): rows a0, a1; d(p)/d(omega) = -[R X]x, so d(r)/d(omega) row = (R X) x a.
-      const Vec3 a0(cam.fx * iz, 0.0, -cam.fx * x * iz);
-      const Vec3 a1(0.0, cam.fy * iz, -cam.fy * y * iz);
-      Vec6 j0, j1;
-      j0 << rx.cross(a0), a0;
-      j1 << rx.cross(a1), a1;
-      JtJ->noalias() += j0 * (w * j0).transpose();
-      JtJ->noalias() += j1 * (w * j1).transpose();
-      *Jtr += w * (ru * j0 + rv * j1);
+      // d(residual)/d(p): rows a0 = fx/z (1, 0, -x), a1 = fy/z (0, 1, -y); d(p)/d(omega) = -[R X]x, so
+      // d(r)/d(omega) row = (R X) x a. Jacobian rows j0 = [R X x a0, a0], j1 = [R X x a1, a1].
+      const double s0 = cam.fx * iz, s1 = cam.fy * iz;
+      const std::array<double, 6> j0 = {-s0 * x * rx.y(), s0 * (rx.z() + x * rx.x()), -s0 * rx.y(), s0, 0.0, -s0 * x};
+      const std::array<double, 6> j1 = {-s1 * (y * rx.y() + rx.z()), s1 * y * rx.x(), s1 * rx.x(), 0.0, s1, -s1 * y};
+      std::size_t k = 0;
+      for (std::size_t r = 0; r < 6; ++r) {
+        const double w0 = w * j0[r], w1 = w * j1[r];
+        g[r] += w0 * ru + w1 * rv;
+        for (std::size_t c = r; c < 6; ++c) h[k++] += w0 * j0[c] + w1 * j1[c];
+      }
+    }
+  }
+  if constexpr (Jacobian) {
+    std::size_t k = 0;
+    for (int r = 0; r < 6; ++r) {
+      (*Jtr)[r] = g[static_cast<std::size_t>(r)];
+      for (int c = r; c < 6; ++c) (*JtJ)(r, c) = (*JtJ)(c, r) = h[k++];
     }
   }
   if (sse) *sse = sq;
