@@ -9,6 +9,10 @@
 
 #include "avx512vnni.hpp"
 
+// The table lookup runs once per 64 elements: GCC leaves it out of line in large translation units
+// (whole networks), which costs a call and a round trip of the four result vectors through memory.
+#define FACENN_VBMI_INLINE __attribute__((always_inline)) inline
+
 namespace facenn::kernels::simd {
 
 struct Avx512VnniVbmi : Avx512Vnni {
@@ -74,7 +78,7 @@ struct Avx512VnniVbmi : Avx512Vnni {
     }
     return t;
   }
-  static void lut32_x64(const Lut32& t, __m512i x, V (&out)[4]) noexcept {
+  FACENN_VBMI_INLINE static void lut32_x64(const Lut32& t, __m512i x, V (&out)[4]) noexcept {
     const __mmask64 neg = _mm512_movepi8_mask(x);
     __m512i p[4];
     for (int k = 0; k < 4; ++k) {
@@ -89,13 +93,15 @@ struct Avx512VnniVbmi : Avx512Vnni {
     out[3] = _mm512_unpackhi_epi16(w01h, w23h);
   }
   // four vectors in unpack order, values within [-128, 127] -> 64 bytes in memory order
-  static __m512i pack_s8_x64(V o0, V o1, V o2, V o3) noexcept {
+  FACENN_VBMI_INLINE static __m512i pack_s8_x64(V o0, V o1, V o2, V o3) noexcept {
     return _mm512_packs_epi16(_mm512_packs_epi32(o0, o1), _mm512_packs_epi32(o2, o3));
   }
-  static void store_bytes(std::int8_t* p, __m512i v) noexcept { _mm512_storeu_si512(p, v); }
-  static void store_bytes_n(std::int8_t* p, __m512i v, int n) noexcept {
+  FACENN_VBMI_INLINE static void store_bytes(std::int8_t* p, __m512i v) noexcept { _mm512_storeu_si512(p, v); }
+  FACENN_VBMI_INLINE static void store_bytes_n(std::int8_t* p, __m512i v, int n) noexcept {
     _mm512_mask_storeu_epi8(p, static_cast<__mmask64>((std::uint64_t{1} << n) - 1u), v);
   }
 };
 
 }  // namespace facenn::kernels::simd
+
+#undef FACENN_VBMI_INLINE
