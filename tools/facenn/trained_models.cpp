@@ -30,10 +30,6 @@ constexpr std::string_view kL35 = "landmarks35_60", kL35Float = "landmarks35_60_
 constexpr std::string_view kFpe = "fpenet80", kFpeFloat = "fpenet80_float";
 }  // namespace
 
-bool is_trained_landmark_model(std::string_view model) noexcept {
-  return model == kL35 || model == kL35Float || model == kFpe || model == kFpeFloat;
-}
-
 #if FACENN_CLI_HAVE_TRAINED
 namespace {
 

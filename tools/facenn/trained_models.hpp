@@ -11,9 +11,6 @@
 
 namespace facenn::cli {
 
-// True for the model names above.
-bool is_trained_landmark_model(std::string_view model) noexcept;
-
 // Runs `landmarks` with opt.model one of the names above (anything else: usage error).
 int run_trained_landmarks(const Options& opt);
 
