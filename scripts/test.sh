@@ -45,7 +45,7 @@ echo "== [4/6] aarch64 cross build under qemu-user"
 bash "$root/scripts/constrained/aarch64_tests.sh" "$out/aarch64"
 stage_done
 echo "== [5/6] clang + ThreadSanitizer: threads sharing networks, image decoding, core (docs/security.md)"
-# A subset (measured from a clean dir: 265 s wall, 94 s CPU on the shared 2-core machine), not the whole
+# A subset (measured from a clean dir: 73 s wall in the 2026-11-23 18:00 CI run, 265 s on a loaded machine), not the whole
 # suite, which would compile every model test a third time. -gline-tables-only: clang 14 crashes
 # (salvageDebugInfo) on the AVX-512 conv kernels with -fsanitize=thread and full -g.
 tsan_tests="core_network_test hardening_concurrency_test hardening_regression_test image_io_test cli_json_test"
