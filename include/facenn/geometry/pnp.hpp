@@ -17,12 +17,13 @@
 //    point distances; the one with the lowest reprojection cost starts the LM.
 //  * LM: left-multiplicative rotation update R <- exp([d_omega]x) R, t <- t + d_t, Marquardt damping
 //    (lambda * diag(J^T J)), one pass over the points per iteration (cost, J^T J, J^T r together).
+//  * The small dense solves (eigenvectors, least squares, L D L^T, the closest rotation) are the loops of
+//    small_solvers.hpp, not Eigen's decompositions, which cost every includer over a minute of GCC time.
 // Nothing allocates, nothing throws: fixed-size Eigen types only, inputs are caller-owned spans.
 #pragma once
 
 #include <Eigen/Core>
-#include <Eigen/Eigenvalues>
-#include <Eigen/SVD>
+#include <Eigen/Geometry>
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -32,6 +33,7 @@
 
 #include <facenn/geometry/camera.hpp>
 #include <facenn/geometry/rotation.hpp>
+#include <facenn/geometry/small_solvers.hpp>
 #include <facenn/geometry/status.hpp>
 
 namespace facenn::geometry {
@@ -203,15 +205,19 @@ void epnp(const Moments& m, const Mat3& axes, const Vec3& variances, std::span<c
   using MatS = Eigen::Matrix<double, NC, NC>;
   const MatS s1 = A * m.h1 * A.transpose(), sx = A * m.hx * A.transpose(), sy = A * m.hy * A.transpose(),
              sr = A * m.hr * A.transpose();
-  const Eigen::LDLT<MatS> s1_ldlt(s1);
-  const MatS px = s1_ldlt.solve(sx), py = s1_ldlt.solve(sy);
+  const small::SymmetricLdlt<NC> s1_ldlt(s1);
+  MatS px, py;
+  for (int c = 0; c < NC; ++c) {
+    px.col(c) = s1_ldlt.solve(sx.col(c));
+    py.col(c) = s1_ldlt.solve(sy.col(c));
+  }
   MatS reduced = sr - sx * px - sy * py;
   reduced = (0.5 * (reduced + reduced.transpose())).eval();
-  const Eigen::SelfAdjointEigenSolver<MatS> es(reduced);
+  const small::SymmetricEigen<NC> es = small::symmetric_eigen<NC>(reduced);
   // Candidate k's camera-frame control points (columns), for the eigenvectors by increasing eigenvalue.
   std::array<MatC, NC> v;
   for (int k = 0; k < NC; ++k) {
-    const VecB z = es.eigenvectors().col(k);
+    const VecB z = es.vectors.col(k);
     v[k].row(0) = (px * z).transpose();
     v[k].row(1) = (py * z).transpose();
     v[k].row(2) = z.transpose();
@@ -243,7 +249,7 @@ void epnp(const Moments& m, const Mat3& axes, const Vec3& variances, std::span<c
       }
       Eigen::Matrix<double, NC, NC> jtj = J.transpose() * J;
       jtj.diagonal().array() += 1e-12 * (jtj.diagonal().maxCoeff() + 1e-300);
-      const VecB step = jtj.ldlt().solve(-J.transpose() * r);
+      const VecB step = small::SymmetricLdlt<NC>(jtj).solve(-J.transpose() * r);
       if (!step.allFinite()) break;
       beta += step;
       if (step.squaredNorm() <= 1e-24 * beta.squaredNorm()) break;
@@ -262,11 +268,8 @@ void epnp(const Moments& m, const Mat3& axes, const Vec3& variances, std::span<c
     if (c(2, 0) < 0.0) c = -c;  // the centroid's depth must be positive
     const Eigen::Matrix<double, 3, 4> g = c * A;
     const Mat3 k = g.template leftCols<3>() * scatter;  // sum of (P - P_mean)(X - mean)^T
-    const Eigen::JacobiSVD<Mat3> svd(k, Eigen::ComputeFullU | Eigen::ComputeFullV);
-    Mat3 d = Mat3::Identity();
-    if ((svd.matrixU() * svd.matrixV().transpose()).determinant() < 0.0) d(2, 2) = -1.0;
     Pose pose;
-    pose.R = svd.matrixU() * d * svd.matrixV().transpose();
+    pose.R = small::closest_rotation(k);
     pose.t = g.col(3) - pose.R * m.mean;
     const double cost = evaluate<false>(pose.R, pose.t, object, image, cam, huber, nullptr, nullptr, nullptr);
     if (cost < best_cost) {
@@ -297,7 +300,7 @@ void epnp(const Moments& m, const Mat3& axes, const Vec3& variances, std::span<c
       L(p, 2) = dv[p][1].squaredNorm();
       rho[p] = dw2[p];
     }
-    const Eigen::Vector3d b = L.colPivHouseholderQr().solve(rho);
+    const Eigen::Vector3d b = small::least_squares<kPairs, 3>(L, rho);
     VecB beta = VecB::Zero();
     beta[0] = std::sqrt(std::abs(b[0]));
     beta[1] = beta[0] > 0.0 ? b[1] / beta[0] : std::sqrt(std::abs(b[2]));
@@ -313,7 +316,7 @@ void epnp(const Moments& m, const Mat3& axes, const Vec3& variances, std::span<c
           d3.squaredNorm();
       rho[p] = dw2[p];
     }
-    const Eigen::Matrix<double, 6, 1> b = L.colPivHouseholderQr().solve(rho);
+    const Eigen::Matrix<double, 6, 1> b = small::least_squares<6, 6>(L, rho);
     VecB beta = VecB::Zero();
     beta[0] = std::sqrt(std::abs(b[0]));
     if (beta[0] > 0.0) {
@@ -367,9 +370,9 @@ inline PnpResult solve_pnp(std::span<const Eigen::Vector3d> object, std::span<co
 
   // Degeneracy: principal variances of the model points and of the (normalised) image points.
   const Moments m = moments(object, image, cam);
-  const Eigen::SelfAdjointEigenSolver<Mat3> model_pca(m.scatter());
-  const Vec3 var = model_pca.eigenvalues();  // increasing
-  const Eigen::Vector2d image_var = Eigen::SelfAdjointEigenSolver<Eigen::Matrix2d>(m.image_scatter, Eigen::EigenvaluesOnly).eigenvalues();
+  const small::SymmetricEigen<3> model_pca = small::symmetric_eigen<3>(m.scatter());
+  const Vec3 var = model_pca.values;  // increasing
+  const Eigen::Vector2d image_var = small::symmetric_eigen<2>(m.image_scatter).values;
   if (!(var[2] > 0.0) || var[1] <= kCollinear * var[2] || !(image_var[1] > 0.0) ||
       image_var[0] <= kCollinear * image_var[1]) {
     res.status = Status::Degenerate;
@@ -381,9 +384,9 @@ inline PnpResult solve_pnp(std::span<const Eigen::Vector3d> object, std::span<co
   if (initial) {
     pose = *initial;
   } else if (var[0] <= kPlanar * var[2]) {
-    epnp<3>(m, model_pca.eigenvectors(), var, object, image, cam, huber, &pose);
+    epnp<3>(m, model_pca.vectors, var, object, image, cam, huber, &pose);
   } else {
-    epnp<4>(m, model_pca.eigenvectors(), var, object, image, cam, huber, &pose);
+    epnp<4>(m, model_pca.vectors, var, object, image, cam, huber, &pose);
   }
 
   // Levenberg-Marquardt.
@@ -400,7 +403,7 @@ inline PnpResult solve_pnp(std::span<const Eigen::Vector3d> object, std::span<co
   while (!converged) {
     Mat6 a = jtj;
     a.diagonal() += lambda * a.diagonal() + Vec6::Constant(1e-300);
-    const Vec6 step = a.ldlt().solve(-jtr);
+    const Vec6 step = small::SymmetricLdlt<6>(a).solve(-jtr);
     if (!step.allFinite()) break;
     const bool small = step.head<3>().norm() <= options.step_tolerance &&
                        step.tail<3>().norm() <= options.step_tolerance * std::max(pose.t.norm(), 1e-300);
