@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <limits>
 #include <random>
 #include <vector>
 
@@ -140,7 +141,7 @@ TEST_CASE("estimate_head_pose rejects unusable landmark views") {
 
 TEST_CASE("line_of_sight_rotation turns the optical axis onto the ray by the shortest path") {
   for (const Eigen::Vector3d& p : {Eigen::Vector3d(0, 0, 50), Eigen::Vector3d(20, -15, 60), Eigen::Vector3d(-30, 25, 40),
-                                   Eigen::Vector3d(5, 0, -10)}) {
+                                   Eigen::Vector3d(5, 0, -10), Eigen::Vector3d(0, 0, -3), Eigen::Vector3d(1e-7, -2e-7, -1)}) {
     const Eigen::Matrix3d l = line_of_sight_rotation(p);
     CHECK((l * Eigen::Vector3d::UnitZ() - p.normalized()).norm() < 1e-12);
     CHECK(std::abs(l.determinant() - 1.0) < 1e-12);
@@ -149,6 +150,9 @@ TEST_CASE("line_of_sight_rotation turns the optical axis onto the ray by the sho
     CHECK(std::abs(turn - std::acos(p.normalized().z())) < 1e-9);
   }
   CHECK(rotation_angle_degrees(line_of_sight_rotation({0, 0, 1}), Eigen::Matrix3d::Identity()) < 1e-12);
+  // No direction at all (the zero vector, NaN): no turn rather than NaN.
+  CHECK(line_of_sight_rotation(Eigen::Vector3d::Zero()).isIdentity());
+  CHECK(line_of_sight_rotation(Eigen::Vector3d(std::numeric_limits<double>::quiet_NaN(), 0, 1)).isIdentity());
 }
 
 TEST_CASE("viewer angles: the pose relative to the line of sight, wherever the face is in the image") {

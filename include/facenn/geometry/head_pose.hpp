@@ -85,8 +85,19 @@ inline Eigen::Matrix3d rotation_from_head_angles(const EulerAngles& a) noexcept 
 // The rotation that turns the camera to look straight at the point p (camera frame) by the shortest path:
 // about the axis perpendicular to both the optical axis and the ray, so it adds no twist of its own.
 // R(0, 0, 1) = p / |p|. (A pan-then-tilt turn would add a roll of ~2 degrees for a face in an image corner.)
+// Written out rather than Quaterniond::FromTwoVectors, which instantiates a JacobiSVD for the opposite-vector
+// case and so cost every includer ~8 s of GCC 12 compile time.
 inline Eigen::Matrix3d line_of_sight_rotation(const Eigen::Vector3d& p) noexcept {
-  return Eigen::Quaterniond::FromTwoVectors(Eigen::Vector3d::UnitZ(), p).toRotationMatrix();
+  const double n = p.norm();
+  if (!(n > 0.0) || !std::isfinite(n)) return Eigen::Matrix3d::Identity();  // no direction: no turn
+  const Eigen::Vector3d v = p / n;
+  // Half-angle quaternion of the turn z -> v: (1 + z.v, z x v), normalised; z x v = (-v.y, v.x, 0). Accurate
+  // up to v = -z, where it becomes (0, 0, 0, 0) and any half turn about an axis in the x-y plane is shortest.
+  // For v.z < 0, 1 + v.z is computed as (v.x^2 + v.y^2) / (1 - v.z) to avoid the cancellation.
+  const double w = v.z() >= 0.0 ? 1.0 + v.z() : (v.x() * v.x() + v.y() * v.y()) / (1.0 - v.z());
+  const Eigen::Quaterniond q(w, -v.y(), v.x(), 0.0);
+  if (!(q.squaredNorm() > 1e-300)) return Eigen::Quaterniond(0.0, 1.0, 0.0, 0.0).toRotationMatrix();
+  return q.normalized().toRotationMatrix();
 }
 
 // Head angles relative to the line of sight from the camera to `face_point` (camera frame, usually the
