@@ -152,7 +152,19 @@ def synthetic_tfjs(tmp: Path) -> Path:
         {"name": "fc/w", "shape": [2, 3], "dtype": "float32", "quantization": {"dtype": "float16"}}]}]
     p = tmp / "syn-weights_manifest.json"
     p.write_text(json.dumps(manifest))
-    tfjs.load_manifest(str(p))  # the unmutated file must load
+    loaded = tfjs.load_manifest(str(p))  # the unmutated file must load
+    for name in loaded.names():
+        loaded.value(name)
+    # A finite but huge quantization scale overflows float32: it must be refused, not loaded as inf weights.
+    manifest[0]["weights"][1]["quantization"]["scale"] = 1e308
+    bad = tmp / "syn-huge-scale-weights_manifest.json"
+    bad.write_text(json.dumps(manifest))
+    try:
+        tfjs.load_manifest(str(bad)).value("conv/bias")
+    except tfjs.TfjsFormatError:
+        pass
+    else:
+        raise AssertionError("a 1e308 quantization scale loaded as non-finite weights instead of being refused")
     return p
 
 

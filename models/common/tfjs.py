@@ -42,7 +42,8 @@ _QUANT = {"uint8": np.dtype("u1"), "uint16": np.dtype("<u2"), "float16": np.dtyp
 
 def decode_affine(q: np.ndarray, qmin: float, qscale: float) -> np.ndarray:
     """``float32(double(q) * scale + min)``: exactly what tfjs-core computes for uint8/uint16 weights."""
-    return (q.astype(np.float64) * float(qscale) + float(qmin)).astype(np.float32)
+    with np.errstate(over="ignore", invalid="ignore"):  # overflow to inf is reported by TfjsWeight.value
+        return (q.astype(np.float64) * float(qscale) + float(qmin)).astype(np.float32)
 
 
 @dataclasses.dataclass
@@ -77,6 +78,10 @@ class TfjsWeight:
             v = self.raw.astype(np.float32)
         else:
             v = self.raw.astype(_PLAIN[self.dtype]) if self.dtype in _PLAIN else self.raw
+        # A trained network has finite weights: inf / NaN means a corrupt shard or absurd quantization
+        # parameters (a finite but huge scale overflows float32), and would poison every output downstream.
+        if v.dtype.kind == "f" and not np.isfinite(v).all():
+            raise TfjsFormatError(f"{self.name}: non-finite weight values (corrupt shard or quantization parameters)")
         return v.reshape(self.shape)
 
 
