@@ -72,6 +72,8 @@ TEST_CASE("solve_pnp works from 4 points and from an initial pose") {
     ok += rotation_angle_degrees(r.pose.R, s.pose.R) < 1e-3;
   }
   CHECK(converged >= 195);
+  CHECK((solve_pnp(tetra, random_scene(rng, tetra, 0.0, 40, 30, 30).image, cam).object_mean -
+         Eigen::Vector3d(7.0 / 4.0, 8.0 / 4.0, -1.0)).norm() < 1e-15);
   CHECK(ok > 150);  // and usually it is the true one
 
   const auto model = test::canonical_points();

@@ -147,9 +147,7 @@ inline HeadPose estimate_head_pose(LandmarkView landmarks, const FaceModel& mode
   hp.rms_px = r.rms_px;
   hp.iterations = r.iterations;
   if (r.ok() || r.status == Status::BehindCamera || r.status == Status::NotConverged) {
-    Eigen::Vector3d centroid = Eigen::Vector3d::Zero();
-    for (const Eigen::Vector3d& x : model.points) centroid += x;
-    hp.face_centre = r.pose.transform(centroid / static_cast<double>(n));
+    hp.face_centre = r.pose.transform(r.object_mean);
     hp.angles = head_angles(r.pose.R);
     hp.viewer_angles = head_angles_to_viewer(r.pose.R, hp.face_centre);
   }

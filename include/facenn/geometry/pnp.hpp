@@ -56,6 +56,7 @@ struct PnpResult {
   Pose pose;             // the best pose found (also filled for BehindCamera and NotConverged)
   double rms_px = 0.0;   // root mean square reprojection distance over all points (unweighted), pixels
   int iterations = 0;    // Levenberg-Marquardt iterations done
+  Eigen::Vector3d object_mean = Eigen::Vector3d::Zero();  // centroid of the model points (model frame)
   bool ok() const noexcept { return status == Status::Ok; }
 };
 
@@ -370,6 +371,7 @@ inline PnpResult solve_pnp(std::span<const Eigen::Vector3d> object, std::span<co
 
   // Degeneracy: principal variances of the model points and of the (normalised) image points.
   const Moments m = moments(object, image, cam);
+  res.object_mean = m.mean;
   const small::SymmetricEigen<3> model_pca = small::symmetric_eigen<3>(m.scatter());
   const Vec3 var = model_pca.values;  // increasing
   const Eigen::Vector2d image_var = small::symmetric_eigen<2>(m.image_scatter).values;
