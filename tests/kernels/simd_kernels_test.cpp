@@ -6,6 +6,7 @@
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <cstdio>
@@ -172,6 +173,105 @@ bool same(const std::vector<std::int8_t>& a, const std::vector<std::int8_t>& b, 
 
 }  // namespace
 
+// The vector output stage itself, both compiled forms (General; Short: right shifts >= 2, the whole int8
+// range, saturating store), lane by lane against Int8OutputStage::apply: accumulators INT32_MIN / INT32_MAX / 0 / -1,
+// rounding ties (power-of-two multipliers), random; multipliers +-INT32_MAX, 1, 0 (a zero PReLU slope) and
+// negative; zero points +-128 and +-2^24 (the Short form's limit) and beyond; act_min -128 .. 127. Each
+// stored through store(), store_n() and, where the stage allows it, apply_unclamped() + saturation.
+TEST_CASE("output stage, both forms: every lane == Int8OutputStage::apply") {
+  for_each_isa([]<class Isa>() {
+    using V = typename Isa::V;
+    constexpr int L = Isa::lanes;
+    Rng rng(31337);
+    int tested[2] = {0, 0};
+    auto pick = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+    for (int rep = 0; rep < 4000; ++rep) {
+      const bool prelu = rep % 2 == 0, per_channel = rep % 5 != 0;
+      std::vector<std::int32_t> m(L), s(L), nm(L), ns(L);
+      auto multiplier = [&](std::int32_t& mm, std::int32_t& ss) {
+        switch (pick(0, 9)) {
+          case 0: mm = std::numeric_limits<std::int32_t>::max(); ss = -pick(1, 31); break;
+          case 1: mm = -std::numeric_limits<std::int32_t>::max(); ss = -pick(1, 31); break;
+          case 2: mm = 1 << 30; ss = -pick(2, 8); break;  // ties of RDBPOT are frequent
+          case 3: mm = pick(1, 4); ss = -pick(2, 31); break;
+          case 4: mm = 0; ss = pick(-31, 3); break;  // zero slope (any shift)
+          case 5: mm = pick(1 << 30, std::numeric_limits<std::int32_t>::max()); ss = -pick(0, 3); break;
+          case 6: mm = pick(1 << 30, std::numeric_limits<std::int32_t>::max()); ss = pick(1, 4); break;  // left shift
+          default:
+            mm = pick(1 << 30, std::numeric_limits<std::int32_t>::max()) * (pick(0, 3) == 0 ? -1 : 1);
+            ss = -pick(2, 20);
+        }
+      };
+      // mostly stages the Short form takes (every shift <= -2), so that both forms get many cases
+      const bool want_short = rep % 3 != 0;
+      for (int j = 0; j < L; ++j) {
+        do multiplier(m[static_cast<std::size_t>(j)], s[static_cast<std::size_t>(j)]);
+        while (want_short && m[static_cast<std::size_t>(j)] != 0 && s[static_cast<std::size_t>(j)] > -2);
+        do multiplier(nm[static_cast<std::size_t>(j)], ns[static_cast<std::size_t>(j)]);
+        while (want_short && nm[static_cast<std::size_t>(j)] != 0 && ns[static_cast<std::size_t>(j)] > -2);
+      }
+      Int8OutputStage st{};
+      st.multiplier = m.data();
+      st.shift = s.data();
+      st.per_channel = per_channel;
+      if (prelu) {
+        st.neg_multiplier = nm.data();
+        st.neg_shift = ns.data();
+      }
+      const int zk = pick(0, 7);
+      st.output_zero_point = zk == 0 ? -128 : zk == 1 ? 127 : zk == 2 ? (1 << 24) : zk == 3 ? -(1 << 24)
+                             : zk == 4 ? (1 << 24) + pick(1, 1000) * (pick(0, 1) ? 1 : -1) : pick(-128, 127);
+      const int ak = pick(0, 5);
+      st.act_min = ak <= 3 ? -128 : ak == 4 ? 127 : pick(-128, 127);
+      st.act_max = rep % 7 == 3 ? pick(st.act_min, 127) : 127;
+      const simd::StageTraits traits = simd::stage_traits(st, L);
+      REQUIRE(traits.supported);
+      // accumulators
+      alignas(64) std::int32_t acc[L];
+      for (int j = 0; j < L; ++j) {
+        switch (pick(0, 7)) {
+          case 0: acc[j] = std::numeric_limits<std::int32_t>::min(); break;
+          case 1: acc[j] = std::numeric_limits<std::int32_t>::max(); break;
+          case 2: acc[j] = pick(-1, 0); break;
+          case 3: acc[j] = pick(-300, 300); break;
+          case 4: acc[j] = pick(-(1 << 20), 1 << 20); break;
+          default: acc[j] = static_cast<std::int32_t>(rng());
+        }
+      }
+      std::int8_t want[L];
+      for (int j = 0; j < L; ++j) want[j] = st.apply(acc[j], j);
+      const bool unclamped = simd::unclamped_ok(st, L);
+      const int n = pick(1, L);
+      simd::with_stage_variant(traits, [&]<bool kPRelu, simd::StageKind kStage>() {
+        ++tested[kStage == simd::StageKind::Short ? 1 : 0];
+        const auto stage = simd::VecOutputStage<Isa, kPRelu, kStage>::make(st, 0, L);
+        const V a = Isa::load_s32(acc);
+        std::int8_t got[L], got_n[L];
+        std::fill(got_n, got_n + L, std::int8_t{99});
+        stage.store(got, a);
+        stage.store_n(got_n, a, n);
+        alignas(64) std::int32_t raw[L];
+        stage.apply_unclamped(a).store_aligned(raw);
+        for (int j = 0; j < L; ++j) {
+          const int sat = std::clamp(raw[j], -128, 127);
+          if (got[j] != want[j] || got_n[j] != (j < n ? want[j] : 99) || (unclamped && sat != want[j])) {
+            const std::string form = std::string(Isa::name) + (kStage == simd::StageKind::Short ? " short" : " general");
+            FAIL_CHECK(form, " lane ", j,
+                       ": acc ", acc[j], " m ", m[static_cast<std::size_t>(per_channel ? j : 0)], " s ",
+                       s[static_cast<std::size_t>(per_channel ? j : 0)], " nm ", nm[static_cast<std::size_t>(j)], " ns ",
+                       ns[static_cast<std::size_t>(j)], " zp ", st.output_zero_point, " act ", st.act_min, "..",
+                       st.act_max, ": want ", int(want[j]), " store ", int(got[j]), " store_n ", int(got_n[j]),
+                       " unclamped ", raw[j]);
+            return;
+          }
+        }
+      });
+    }
+    CHECK(tested[0] > 500);
+    CHECK(tested[1] > 1000);
+  });
+}
+
 TEST_CASE("depthwise conv: SIMD == reference") {
   for_each_isa([]<class Isa>() {
     Rng rng(1234);
@@ -328,6 +428,10 @@ TEST_CASE("conv (weights packed at compile time): SIMD == reference") {
     check_packed<Isa, PW<14, 3, 3, 32, 20, 4>>(rng, 3, 3, 3, cases);  // FaceMesh-style output conv
     check_packed<Isa, PW<15, 5, 5, 2, 3, -90>>(rng, 1, 5, 6, cases);
     check_packed<Isa, PW<16, 1, 1, 64, 1, 2>>(rng, 1, 1, 1, cases);
+    // border pixels run through a padded strip on the stack; strips larger than simd::detail::kConvStripBytes
+    // (5 rows x 41 columns x 42 channels here, the SAME-padded border rows) take the per-pixel border path
+    static_assert(5 * 41 * 42 > simd::detail::kConvStripBytes);
+    check_packed<Isa, PW<22, 5, 5, 42, 20, -128>>(rng, 1, 7, 37, cases);
     // row-group layout (kernel rows' kw * cin bytes grouped by 4): 1-3 input channels
     check_packed<Isa, PW<18, 3, 3, 1, 8, 5>>(rng, 1, 7, 19, cases);
     check_packed<Isa, PW<19, 5, 5, 3, 24, -128>>(rng, 1, 9, 21, cases);

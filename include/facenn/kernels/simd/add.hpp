@@ -20,16 +20,17 @@ namespace facenn::kernels::simd {
 
 namespace detail {
 
-// One input's rescale MBQM((x - zp) << ls, m, s), general form.
-template <class Isa, bool kLeft>
+// One input's rescale MBQM((x - zp) << ls, m, s), general form (any shift; only for parameters the split
+// forms below do not take).
+template <class Isa>
 struct AddInputGeneral {
   using V = typename Isa::V;
-  QuantParams<Isa, kLeft> q;
+  QuantParams<Isa, true> q;
   V zp;
   int ls;
   AddInputGeneral(std::int32_t zero_point, std::int32_t m, std::int32_t s, int left_shift) noexcept
-      : q(QuantParams<Isa, kLeft>::make(V(m), V(s))), zp(zero_point), ls(left_shift) {}
-  FACENN_SIMD_INLINE V operator()(V x) const noexcept { return mbqm<Isa, kLeft>((x - zp) << ls, q); }
+      : q(QuantParams<Isa, true>::make(V(m), V(s))), zp(zero_point), ls(left_shift) {}
+  FACENN_SIMD_INLINE V operator()(V x) const noexcept { return mbqm<Isa, true>((x - zp) << ls, q); }
 };
 
 // The same for 15 <= ls <= 23 and s <= 0 (the converter's ls = 20), in 32-bit lanes: with d = x - zp
@@ -90,19 +91,19 @@ inline bool split_fast_ok(std::int32_t m, std::int32_t s, int ls) noexcept {
 
 // f1, f2 by value: int8 stores may alias anything reachable through a reference, which would make the
 // compiler reload every parameter vector after each store.
-template <class Isa, bool kPRelu, bool kLeft, class In1, class In2>
+template <class Isa, bool kPRelu, StageKind kStage, class In1, class In2>
 inline void add_s8_impl(std::size_t n, int channels, const std::int8_t* in1, const std::int8_t* in2, const In1 f1,
                         const In2 f2, const Int8OutputStage& st, std::int8_t* out) noexcept {
   using V = typename Isa::V;
   constexpr int L = Isa::lanes;
   auto sum = [&](V x1, V x2) { return f1(x1) + f2(x2); };
   if (!kPRelu && !st.per_channel) {
-    const auto stage = VecOutputStage<Isa, kPRelu, kLeft>::make(st, 0, L);
+    const auto stage = VecOutputStage<Isa, kPRelu, kStage>::make(st, 0, L);
     std::size_t i = 0;
-    for (; i + L <= n; i += L) Isa::store_s8(out + i, stage.apply(sum(Isa::load_s8(in1 + i), Isa::load_s8(in2 + i))));
+    for (; i + L <= n; i += L) stage.store(out + i, sum(Isa::load_s8(in1 + i), Isa::load_s8(in2 + i)));
     if (i < n) {
       const int r = static_cast<int>(n - i);
-      Isa::store_s8_n(out + i, stage.apply(sum(Isa::load_s8_n(in1 + i, r), Isa::load_s8_n(in2 + i, r))), r);
+      stage.store_n(out + i, sum(Isa::load_s8_n(in1 + i, r), Isa::load_s8_n(in2 + i, r)), r);
     }
     return;
   }
@@ -110,15 +111,15 @@ inline void add_s8_impl(std::size_t n, int channels, const std::int8_t* in1, con
   const auto C = static_cast<std::size_t>(channels);
   for (int c0 = 0; c0 < channels; c0 += L) {
     const int m = channels - c0 < L ? channels - c0 : L;
-    const auto stage = VecOutputStage<Isa, kPRelu, kLeft>::make(st, c0, m);
+    const auto stage = VecOutputStage<Isa, kPRelu, kStage>::make(st, c0, m);
     std::size_t off = static_cast<std::size_t>(c0);
     if (m == L) {
       for (std::size_t px = 0; px < pixels; ++px, off += C) {
-        Isa::store_s8(out + off, stage.apply(sum(Isa::load_s8(in1 + off), Isa::load_s8(in2 + off))));
+        stage.store(out + off, sum(Isa::load_s8(in1 + off), Isa::load_s8(in2 + off)));
       }
     } else {
       for (std::size_t px = 0; px < pixels; ++px, off += C) {
-        Isa::store_s8_n(out + off, stage.apply(sum(Isa::load_s8_n(in1 + off, m), Isa::load_s8_n(in2 + off, m))), m);
+        stage.store_n(out + off, sum(Isa::load_s8_n(in1 + off, m), Isa::load_s8_n(in2 + off, m)), m);
       }
     }
   }
@@ -142,9 +143,9 @@ inline typename Isa::Lut32 rescale_table(const In f) noexcept {
 // Output stage parameters of the 4 vectors of a 64-element chunk in Isa::lut32_x64's unpack order
 // (vector r, lane 4l + q = element 16l + 4r + q of the chunk), for chunks whose element e has channel
 // (cbase + e) % channels.
-template <class Isa, bool kPRelu, bool kLeft>
+template <class Isa, bool kPRelu, StageKind kStage>
 inline void unpack_order_stages(const Int8OutputStage& st, int channels, int cbase,
-                                VecOutputStage<Isa, kPRelu, kLeft> (&stages)[4]) noexcept {
+                                VecOutputStage<Isa, kPRelu, kStage> (&stages)[4]) noexcept {
   constexpr int L = Isa::lanes;
   for (int r = 0; r < 4; ++r) {
     std::int32_t m[L], s[L], nm[L], ns[L];
@@ -162,7 +163,7 @@ inline void unpack_order_stages(const Int8OutputStage& st, int channels, int cba
     lane_stage.per_channel = true;
     lane_stage.neg_multiplier = kPRelu ? nm : nullptr;
     lane_stage.neg_shift = kPRelu ? ns : nullptr;
-    stages[r] = VecOutputStage<Isa, kPRelu, kLeft>::make(lane_stage, 0, L);
+    stages[r] = VecOutputStage<Isa, kPRelu, kStage>::make(lane_stage, 0, L);
   }
 }
 
@@ -170,7 +171,7 @@ inline void unpack_order_stages(const Int8OutputStage& st, int channels, int cba
 // AVX-512 VBMI). Channel-dependent stages need a chunk's channel pattern to repeat: 64 % channels == 0
 // (one flat loop) or channels % 64 == 0 (channel blocks of 64 outside, pixels inside); returns false
 // for other channel counts.
-template <class Isa, bool kPRelu, bool kLeft, class In1, class In2>
+template <class Isa, bool kPRelu, StageKind kStage, class In1, class In2>
 inline bool add_s8_lut(std::size_t n, int channels, const std::int8_t* in1, const std::int8_t* in2, const In1 f1,
                        const In2 f2, const Int8OutputStage& st, std::int8_t* out) noexcept {
   using V = typename Isa::V;
@@ -178,7 +179,7 @@ inline bool add_s8_lut(std::size_t n, int channels, const std::int8_t* in1, cons
   if (!uniform && 64 % channels != 0 && channels % 64 != 0) return false;
   const typename Isa::Lut32 t1 = rescale_table<Isa>(f1);
   const typename Isa::Lut32 t2 = rescale_table<Isa>(f2);
-  VecOutputStage<Isa, kPRelu, kLeft> stages[4];
+  VecOutputStage<Isa, kPRelu, kStage> stages[4];
   // pack_s8_x64 saturates, which is the clamp when the stage's range is all of int8 (PReLU / no activation)
   const bool unclamped = unclamped_ok(st, channels);
   auto chunk = [&](const std::int8_t* a, const std::int8_t* b, int count) FACENN_SIMD_INLINE_LAMBDA {
@@ -194,7 +195,7 @@ inline bool add_s8_lut(std::size_t n, int channels, const std::int8_t* in1, cons
   };
   if (uniform || 64 % channels == 0) {
     if (uniform) {
-      stages[0] = VecOutputStage<Isa, kPRelu, kLeft>::make(st, 0, Isa::lanes);
+      stages[0] = VecOutputStage<Isa, kPRelu, kStage>::make(st, 0, Isa::lanes);
       stages[1] = stages[2] = stages[3] = stages[0];
     } else {
       unpack_order_stages(st, channels, 0, stages);
@@ -218,13 +219,13 @@ inline bool add_s8_lut(std::size_t n, int channels, const std::int8_t* in1, cons
 }
 
 // The LUT kernel where the ISA has it and the channel count fits, else the 1xL kernel.
-template <class Isa, bool kPRelu, bool kLeft, class In1, class In2>
+template <class Isa, bool kPRelu, StageKind kStage, class In1, class In2>
 inline void add_s8_dispatch(std::size_t n, int channels, const std::int8_t* in1, const std::int8_t* in2, const In1 f1,
                             const In2 f2, const Int8OutputStage& st, std::int8_t* out) noexcept {
   if constexpr (requires { Isa::has_lut32; }) {
-    if (add_s8_lut<Isa, kPRelu, kLeft>(n, channels, in1, in2, f1, f2, st, out)) return;
+    if (add_s8_lut<Isa, kPRelu, kStage>(n, channels, in1, in2, f1, f2, st, out)) return;
   }
-  add_s8_impl<Isa, kPRelu, kLeft>(n, channels, in1, in2, f1, f2, st, out);
+  add_s8_impl<Isa, kPRelu, kStage>(n, channels, in1, in2, f1, f2, st, out);
 }
 
 }  // namespace detail
@@ -232,31 +233,30 @@ inline void add_s8_dispatch(std::size_t n, int channels, const std::int8_t* in1,
 template <class Isa>
 inline bool add_s8(std::size_t n, int channels, const std::int8_t* in1, const std::int8_t* in2, const AddParams& p,
                    const Int8OutputStage& st, std::int8_t* out) noexcept {
-  StageTraits t = stage_traits(st, channels);
+  const StageTraits t = stage_traits(st, channels);
   if (!t.supported || p.input1_multiplier == std::numeric_limits<std::int32_t>::min() ||
       p.input2_multiplier == std::numeric_limits<std::int32_t>::min() || p.left_shift < 0 || p.left_shift > 23) {
     return false;
   }
   if ((t.prelu || st.per_channel) && (channels <= 0 || n % static_cast<std::size_t>(channels) != 0)) return false;
   const bool split = p.left_shift >= 15 && p.input1_shift <= 0 && p.input2_shift <= 0;
-  if (p.input1_shift > 0 || p.input2_shift > 0) t.left = true;
   const bool fast = detail::split_fast_ok(p.input1_multiplier, p.input1_shift, p.left_shift) &&
                     detail::split_fast_ok(p.input2_multiplier, p.input2_shift, p.left_shift);
-  with_stage_variant(t, [&]<bool kPRelu, bool kLeft>() {
+  with_stage_variant(t, [&]<bool kPRelu, StageKind kStage>() {
     if (fast) {
       const detail::AddInputSplitFast<Isa> f1(p.input1_zero_point, p.input1_multiplier, p.input1_shift, p.left_shift);
       const detail::AddInputSplitFast<Isa> f2(p.input2_zero_point, p.input2_multiplier, p.input2_shift, p.left_shift);
-      detail::add_s8_dispatch<Isa, kPRelu, kLeft>(n, channels, in1, in2, f1, f2, st, out);
+      detail::add_s8_dispatch<Isa, kPRelu, kStage>(n, channels, in1, in2, f1, f2, st, out);
     } else if (split) {
       const detail::AddInputSplit<Isa> f1(p.input1_zero_point, p.input1_multiplier, p.input1_shift, p.left_shift);
       const detail::AddInputSplit<Isa> f2(p.input2_zero_point, p.input2_multiplier, p.input2_shift, p.left_shift);
-      detail::add_s8_dispatch<Isa, kPRelu, kLeft>(n, channels, in1, in2, f1, f2, st, out);
+      detail::add_s8_dispatch<Isa, kPRelu, kStage>(n, channels, in1, in2, f1, f2, st, out);
     } else {
-      const detail::AddInputGeneral<Isa, kLeft> f1(p.input1_zero_point, p.input1_multiplier, p.input1_shift,
+      const detail::AddInputGeneral<Isa> f1(p.input1_zero_point, p.input1_multiplier, p.input1_shift,
                                                    p.left_shift);
-      const detail::AddInputGeneral<Isa, kLeft> f2(p.input2_zero_point, p.input2_multiplier, p.input2_shift,
+      const detail::AddInputGeneral<Isa> f2(p.input2_zero_point, p.input2_multiplier, p.input2_shift,
                                                    p.left_shift);
-      detail::add_s8_dispatch<Isa, kPRelu, kLeft>(n, channels, in1, in2, f1, f2, st, out);
+      detail::add_s8_dispatch<Isa, kPRelu, kStage>(n, channels, in1, in2, f1, f2, st, out);
     }
   });
   return true;
@@ -277,14 +277,14 @@ inline bool prelu_s8(std::size_t n, int channels, const std::int8_t* in, const P
   const auto C = static_cast<std::size_t>(channels);
   const std::size_t pixels = n / C;
   const V zp(p.input_zero_point);
-  with_stage_variant(t, [&]<bool kPRelu, bool kLeft>() {
+  with_stage_variant(t, [&]<bool kPRelu, StageKind kStage>() {
     for (int c0 = 0; c0 < channels; c0 += L) {
       const int m = channels - c0 < L ? channels - c0 : L;
-      const auto stage = VecOutputStage<Isa, kPRelu, kLeft>::make(st, c0, m);
+      const auto stage = VecOutputStage<Isa, kPRelu, kStage>::make(st, c0, m);
       std::size_t off = static_cast<std::size_t>(c0);
       for (std::size_t px = 0; px < pixels; ++px, off += C) {
-        if (m == L) Isa::store_s8(out + off, stage.apply(Isa::load_s8(in + off) - zp));
-        else Isa::store_s8_n(out + off, stage.apply(Isa::load_s8_n(in + off, m) - zp), m);
+        if (m == L) stage.store(out + off, Isa::load_s8(in + off) - zp);
+        else stage.store_n(out + off, Isa::load_s8_n(in + off, m) - zp, m);
       }
     }
   });

@@ -11,7 +11,9 @@
 //    Activations enter the dot product as u8 = x ^ 0x80 = x + 128 (vpdpbusd is u8 x s8), so
 //    sum(w * u8) + bias' = bias + sum(w * (x - zp)). Taps in the padding feed u8(zp), which cancels
 //    their share of the correction: the result equals the reference's "skip padded taps".
-//    A 1x1 stride-1 unpadded convolution is run as one row of H*W pixels (a plain GEMM).
+//    A 1x1 stride-1 unpadded convolution is run as one row of H*W pixels (a plain GEMM). Pixels with taps in
+//    the padding run through the same tiles on a zero-point-padded copy of their input rows (a strip on
+//    the stack, <= 8 KB; wider ones take a per-pixel border path).
 // 2. conv2d_s8_dot_1xL: raw OHWI weights (the runtime-pointer entry point and very large layers,
 //    whose packing would strain constant evaluation). Per output pixel and output channel, dot
 //    products over the contiguous input runs (kw * in_c bytes per kernel row), 4*L bytes per step, and
@@ -235,7 +237,11 @@ inline void conv_pixel_border_rows(const ConvGeometry& g, const std::int8_t* inp
   }
 }
 
-template <class Isa, int NB, bool kPRelu, bool kLeft, bool kRows>
+// Stack bytes for the padded input strip of border pixels (conv2d_s8_packed_blocks); larger strips take the
+// per-pixel border path.
+inline constexpr std::size_t kConvStripBytes = 8192;
+
+template <class Isa, int NB, bool kPRelu, StageKind kStage, bool kRows>
 inline void conv2d_s8_packed_blocks(const ConvGeometry& g, const std::int8_t* input, std::int32_t zp,
                                     const std::int8_t* packed_w, const std::int32_t* packed_bias,
                                     const Int8OutputStage& st, std::int8_t* output, int b0) noexcept {
@@ -257,21 +263,21 @@ inline void conv2d_s8_packed_blocks(const ConvGeometry& g, const std::int8_t* in
   const int ox_hi = std::max(ox_lo, std::min(g.out_w, (g.in_w - g.kernel_w + g.pad_left) < 0
                                                           ? 0
                                                           : (g.in_w - g.kernel_w + g.pad_left) / g.stride_w + 1));
-  VecOutputStage<Isa, kPRelu, kLeft> stage[NB];
+  VecOutputStage<Isa, kPRelu, kStage> stage[NB];
   V bias[NB];
   int oc0[NB], n[NB];
   for (int nb = 0; nb < NB; ++nb) {
     oc0[nb] = (b0 + nb) * L;
     n[nb] = std::min(L, g.out_c - oc0[nb]);
-    stage[nb] = VecOutputStage<Isa, kPRelu, kLeft>::make(st, oc0[nb], n[nb]);
+    stage[nb] = VecOutputStage<Isa, kPRelu, kStage>::make(st, oc0[nb], n[nb]);
     bias[nb] = Isa::load_s32(packed_bias + oc0[nb]);
   }
   const std::int8_t* wb = packed_w + static_cast<std::size_t>(b0) * block_bytes;
   auto store = [&](int oy, int ox, const V* acc) {
     std::int8_t* o = output + (static_cast<std::ptrdiff_t>(oy) * g.out_w + ox) * g.out_c;
     for (int nb = 0; nb < NB; ++nb) {
-      if (n[nb] == L) Isa::store_s8(o + oc0[nb], stage[nb].apply(acc[nb]));
-      else Isa::store_s8_n(o + oc0[nb], stage[nb].apply(acc[nb]), n[nb]);
+      if (n[nb] == L) stage[nb].store(o + oc0[nb], acc[nb]);
+      else stage[nb].store_n(o + oc0[nb], acc[nb], n[nb]);
     }
   };
   auto safe = [&](const std::int8_t* p) { return exact_groups || p + last_tap + 4 <= in_end; };
@@ -287,7 +293,7 @@ inline void conv2d_s8_packed_blocks(const ConvGeometry& g, const std::int8_t* in
     }
     store(oy, ox, acc);
   };
-  auto tile = [&]<int R>(const std::int8_t* row, int oy, int ox) {
+  auto tile = [&]<int R>(const std::int8_t* row, int oy, int ox) FACENN_SIMD_INLINE_LAMBDA {
     const std::int8_t* px[R];
     for (int m = 0; m < R; ++m) px[m] = row + static_cast<std::ptrdiff_t>(x_first(ox + m)) * g.in_c;
     V acc[NB][R];
@@ -304,22 +310,70 @@ inline void conv2d_s8_packed_blocks(const ConvGeometry& g, const std::int8_t* in
       store(oy, ox + m, a);
     }
   };
+  // Pixels with taps in the padding, output pixels [ox_a, ox_b) of row oy: their kernel_h input rows
+  // (columns x_first(ox_a) .. x_first(ox_b - 1) + kernel_w - 1) are copied into a strip on the stack with
+  // the padding filled with zp, and the strip runs through the interior tiles (the per-pixel border
+  // path costs several times an interior pixel: it was 44 % of BlazeFace's 5x5x3 first conv, 96 -> 64 us).
+  // Out of line, so that the 8 KB strip stays out of the interior loop's frame.
+  auto border_range = [&](int oy, int ox_a, int ox_b) FACENN_SIMD_NOINLINE_LAMBDA {
+    alignas(64) std::int8_t strip[kConvStripBytes];
+    const int cols = (ox_b - 1 - ox_a) * g.stride_w + g.kernel_w;
+    const int row_bytes = cols * g.in_c;
+    if (static_cast<std::size_t>(g.kernel_h) * row_bytes + 4 > sizeof strip) {
+      for (int ox = ox_a; ox < ox_b; ++ox) border(oy, ox);
+      return;
+    }
+    const int y0 = oy * g.stride_h - g.pad_top, xa = x_first(ox_a);
+    const int in_lo = std::clamp(xa, 0, g.in_w), in_hi = std::clamp(xa + cols, 0, g.in_w);
+    const auto pad = static_cast<unsigned char>(zp);
+    for (int ky = 0; ky < g.kernel_h; ++ky) {
+      std::int8_t* dst = strip + static_cast<std::ptrdiff_t>(ky) * row_bytes;
+      const int iy = y0 + ky;
+      if (iy < 0 || iy >= g.in_h || in_lo >= in_hi) {
+        std::memset(dst, pad, static_cast<std::size_t>(row_bytes));
+        continue;
+      }
+      const int left = (in_lo - xa) * g.in_c, mid = (in_hi - in_lo) * g.in_c;
+      std::memset(dst, pad, static_cast<std::size_t>(left));
+      std::memcpy(dst + left, input + (static_cast<std::ptrdiff_t>(iy) * g.in_w + in_lo) * g.in_c,
+                  static_cast<std::size_t>(mid));
+      std::memset(dst + left + mid, pad, static_cast<std::size_t>(row_bytes - left - mid));
+    }
+    std::memset(strip + static_cast<std::ptrdiff_t>(g.kernel_h) * row_bytes, pad, 4);  // last group's overrun
+    ConvGeometry gs = g;
+    gs.in_w = cols;
+    auto strip_tile = [&]<int R>(int ox) {
+      const std::int8_t* px[R];
+      for (int m = 0; m < R; ++m) px[m] = strip + static_cast<std::ptrdiff_t>(ox + m - ox_a) * g.stride_w * g.in_c;
+      V acc[NB][R];
+      if constexpr (kRows) conv_tile_interior_rows<Isa, R, NB, false>(gs, px, wb, block_bytes, groups, bias, acc);
+      else conv_tile_interior<Isa, R, NB, false>(gs, px, wb, block_bytes, groups, bias, acc);
+      for (int m = 0; m < R; ++m) {
+        V a[NB];
+        for (int nb = 0; nb < NB; ++nb) a[nb] = acc[nb][m];
+        store(oy, ox + m, a);
+      }
+    };
+    int ox = ox_a;
+    for (; ox + MR <= ox_b; ox += MR) strip_tile.template operator()<MR>(ox);
+    for (; ox < ox_b; ++ox) strip_tile.template operator()<1>(ox);
+  };
   for (int oy = 0; oy < g.out_h; ++oy) {
     const int y0 = oy * g.stride_h - g.pad_top;
     if (y0 < 0 || y0 + g.kernel_h > g.in_h) {
-      for (int ox = 0; ox < g.out_w; ++ox) border(oy, ox);
+      border_range(oy, 0, g.out_w);
       continue;
     }
-    for (int ox = 0; ox < ox_lo; ++ox) border(oy, ox);
+    if (ox_lo > 0) border_range(oy, 0, ox_lo);
     const std::int8_t* row = input + static_cast<std::ptrdiff_t>(y0) * g.in_w * g.in_c;
     int ox = ox_lo;
     for (; ox + MR <= ox_hi; ox += MR) tile.template operator()<MR>(row, oy, ox);
     for (; ox < ox_hi; ++ox) tile.template operator()<1>(row, oy, ox);
-    for (; ox < g.out_w; ++ox) border(oy, ox);
+    if (ox_hi < g.out_w) border_range(oy, ox_hi, g.out_w);
   }
 }
 
-template <class Isa, bool kPRelu, bool kLeft, bool kRows>
+template <class Isa, bool kPRelu, StageKind kStage, bool kRows>
 inline void conv2d_s8_packed_tiles(const ConvGeometry& g0, const std::int8_t* input, std::int32_t zp,
                                  const std::int8_t* packed_w, const std::int32_t* packed_bias,
                                  const Int8OutputStage& st, std::int8_t* output) noexcept {
@@ -333,18 +387,18 @@ inline void conv2d_s8_packed_tiles(const ConvGeometry& g0, const std::int8_t* in
   int b = 0;
   if constexpr (L >= 16) {  // 4 px x 4 blocks = 16 accumulators: fits AVX-512's 32 registers
     for (; b + 4 <= blocks; b += 4) {
-      conv2d_s8_packed_blocks<Isa, 4, kPRelu, kLeft, kRows>(g, input, zp, packed_w, packed_bias, st, output, b);
+      conv2d_s8_packed_blocks<Isa, 4, kPRelu, kStage, kRows>(g, input, zp, packed_w, packed_bias, st, output, b);
     }
   }
   for (; b + 2 <= blocks; b += 2) {
-    conv2d_s8_packed_blocks<Isa, 2, kPRelu, kLeft, kRows>(g, input, zp, packed_w, packed_bias, st, output, b);
+    conv2d_s8_packed_blocks<Isa, 2, kPRelu, kStage, kRows>(g, input, zp, packed_w, packed_bias, st, output, b);
   }
-  if (b < blocks) conv2d_s8_packed_blocks<Isa, 1, kPRelu, kLeft, kRows>(g, input, zp, packed_w, packed_bias, st, output, b);
+  if (b < blocks) conv2d_s8_packed_blocks<Isa, 1, kPRelu, kStage, kRows>(g, input, zp, packed_w, packed_bias, st, output, b);
 }
 
 // ---- unpacked kernel ---------------------------------------------------------------------------------
 
-template <class Isa, bool kPRelu, bool kLeft>
+template <class Isa, bool kPRelu, StageKind kStage>
 inline void conv2d_s8_dot_1xL(const ConvGeometry& g, const std::int8_t* input, std::int32_t zp,
                               const std::int8_t* filter, const std::int32_t* bias, const Int8OutputStage& st,
                               std::int8_t* output) noexcept {
@@ -410,10 +464,10 @@ inline void conv2d_s8_dot_1xL(const ConvGeometry& g, const std::int8_t* input, s
             sums[j0 + j] = b + xsimd::hadd(acc[j]) - corr * xsimd::hadd(ws[j]);
           }
         }
-        const auto stage = VecOutputStage<Isa, kPRelu, kLeft>::make(st, oc0, n);
+        const auto stage = VecOutputStage<Isa, kPRelu, kStage>::make(st, oc0, n);
         const V acc = Isa::load_s32(sums);
-        if (n == L) Isa::store_s8(out_px + oc0, stage.apply(acc));
-        else Isa::store_s8_n(out_px + oc0, stage.apply(acc), n);
+        if (n == L) stage.store(out_px + oc0, acc);
+        else stage.store_n(out_px + oc0, acc, n);
       }
     }
   }
@@ -429,8 +483,8 @@ inline bool conv2d_s8_unpacked(const ConvGeometry& g, const std::int8_t* input, 
   if (g.kernel_h > 64) return false;
   const StageTraits t = stage_traits(st, g.out_c);
   if (!t.supported) return false;
-  with_stage_variant(t, [&]<bool kPRelu, bool kLeft>() {
-    detail::conv2d_s8_dot_1xL<Isa, kPRelu, kLeft>(g, input, zp, filter, bias, st, output);
+  with_stage_variant(t, [&]<bool kPRelu, StageKind kStage>() {
+    detail::conv2d_s8_dot_1xL<Isa, kPRelu, kStage>(g, input, zp, filter, bias, st, output);
   });
   return true;
 }
@@ -444,8 +498,8 @@ inline bool conv2d_s8_packed(const ConvGeometry& g, const std::int8_t* input, st
   }
   const StageTraits t = stage_traits(st, g.out_c);
   if (!t.supported) return false;
-  with_stage_variant(t, [&]<bool kPRelu, bool kLeft>() {
-    detail::conv2d_s8_packed_tiles<Isa, kPRelu, kLeft, P::rows>(g, input, zp, P::data.w, P::data.bias, st, output);
+  with_stage_variant(t, [&]<bool kPRelu, StageKind kStage>() {
+    detail::conv2d_s8_packed_tiles<Isa, kPRelu, kStage, P::rows>(g, input, zp, P::data.w, P::data.bias, st, output);
   });
   return true;
 }

@@ -22,7 +22,7 @@ inline constexpr int kMaxDepthwiseTaps = 49;  // 7x7; larger kernels go to the r
 
 namespace detail {
 
-template <class Isa, int KH, int KW, bool kFull, bool kPRelu, bool kLeft>
+template <class Isa, int KH, int KW, bool kFull, bool kPRelu, StageKind kStage>
 inline void dwconv_s8_block(const ConvGeometry& g, const std::int8_t* input, std::int32_t zp,
                             const std::int8_t* filter, const std::int32_t* bias, const Int8OutputStage& st,
                             std::int8_t* output, int c0, int n) noexcept {
@@ -53,7 +53,7 @@ inline void dwconv_s8_block(const ConvGeometry& g, const std::int8_t* input, std
     }
   }
   const V b_interior = kRows3 ? b - (vzp + V(128)) * wsum : b - vzp * wsum;
-  const auto stage = VecOutputStage<Isa, kPRelu, kLeft>::make(st, c0, n);
+  const auto stage = VecOutputStage<Isa, kPRelu, kStage>::make(st, c0, n);
 
   // interior output range: every tap inside the input
   auto first_inside = [](int pad, int stride) { return (pad + stride - 1) / stride; };
@@ -82,8 +82,8 @@ inline void dwconv_s8_block(const ConvGeometry& g, const std::int8_t* input, std
       }
     }
     std::int8_t* o = output + (oy * g.out_w + ox) * C + c0;
-    if constexpr (kFull) Isa::store_s8(o, stage.apply(acc));
-    else Isa::store_s8_n(o, stage.apply(acc), n);
+    if constexpr (kFull) stage.store(o, acc);
+    else stage.store_n(o, acc, n);
   };
 
   for (int oy = 0; oy < g.out_h; ++oy) {
@@ -107,23 +107,23 @@ inline void dwconv_s8_block(const ConvGeometry& g, const std::int8_t* input, std
           for (int kx = 0; kx < kw; ++kx) acc += w[ky * kw + kx] * load(row + ky * row_stride + kx * C);
         }
       }
-      if constexpr (kFull) Isa::store_s8(o, stage.apply(acc));
-      else Isa::store_s8_n(o, stage.apply(acc), n);
+      if constexpr (kFull) stage.store(o, acc);
+      else stage.store_n(o, acc, n);
     }
     for (int ox = ox_hi; ox < g.out_w; ++ox) border_pixel(oy, ox);
   }
 }
 
-template <class Isa, int KH, int KW, bool kPRelu, bool kLeft>
+template <class Isa, int KH, int KW, bool kPRelu, StageKind kStage>
 inline void dwconv_s8(const ConvGeometry& g, const std::int8_t* input, std::int32_t zp, const std::int8_t* filter,
                       const std::int32_t* bias, const Int8OutputStage& st, std::int8_t* output) noexcept {
   constexpr int L = Isa::lanes;
   int c0 = 0;
   for (; c0 + L <= g.out_c; c0 += L) {
-    dwconv_s8_block<Isa, KH, KW, true, kPRelu, kLeft>(g, input, zp, filter, bias, st, output, c0, L);
+    dwconv_s8_block<Isa, KH, KW, true, kPRelu, kStage>(g, input, zp, filter, bias, st, output, c0, L);
   }
   if (c0 < g.out_c) {
-    dwconv_s8_block<Isa, KH, KW, false, kPRelu, kLeft>(g, input, zp, filter, bias, st, output, c0, g.out_c - c0);
+    dwconv_s8_block<Isa, KH, KW, false, kPRelu, kStage>(g, input, zp, filter, bias, st, output, c0, g.out_c - c0);
   }
 }
 
@@ -138,13 +138,13 @@ inline bool depthwise_conv2d_s8(const ConvGeometry& g, const std::int8_t* input,
   if (g.in_c != g.out_c || g.kernel_h * g.kernel_w > kMaxDepthwiseTaps) return false;
   const StageTraits t = stage_traits(st, g.out_c);
   if (!t.supported) return false;
-  with_stage_variant(t, [&]<bool kPRelu, bool kLeft>() {
+  with_stage_variant(t, [&]<bool kPRelu, StageKind kStage>() {
     if (g.kernel_h == 3 && g.kernel_w == 3) {
-      detail::dwconv_s8<Isa, 3, 3, kPRelu, kLeft>(g, input, zp, filter, bias, st, output);
+      detail::dwconv_s8<Isa, 3, 3, kPRelu, kStage>(g, input, zp, filter, bias, st, output);
     } else if (g.kernel_h == 5 && g.kernel_w == 5) {
-      detail::dwconv_s8<Isa, 5, 5, kPRelu, kLeft>(g, input, zp, filter, bias, st, output);
+      detail::dwconv_s8<Isa, 5, 5, kPRelu, kStage>(g, input, zp, filter, bias, st, output);
     } else {
-      detail::dwconv_s8<Isa, 0, 0, kPRelu, kLeft>(g, input, zp, filter, bias, st, output);
+      detail::dwconv_s8<Isa, 0, 0, kPRelu, kStage>(g, input, zp, filter, bias, st, output);
     }
   });
   return true;

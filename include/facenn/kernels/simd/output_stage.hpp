@@ -1,15 +1,28 @@
 // Vector form of the int8 output stage (core/requant.hpp, contract.md §1), bit-exact for every lane:
 //
 //   v   = MBQM(acc, m, shift)      with (m, shift) = neg_* if PRelu and acc < 0, else the positive pair
-//   out = clamp(v, act_min - zp, act_max - zp) + zp        (== the reference's int64 clamp, no overflow)
+//   out = clamp(v + zp, act_min, act_max)
 //
 // MBQM(x, m, s) = RDBPOT(SRDHM(sat(x << max(s, 0)), m), max(-s, 0)), where
 //   SRDHM(a, b)   = (int64(a) * b + 2^30) >> 31     (the reference's nudge-and-truncate, rewritten as one
 //                                                    floor: identical for every a, b except a = b = INT32_MIN)
 //   RDBPOT(x, e)  = (x >> e) + ((x & mask) > (mask >> 1) + (x < 0)),  mask = 2^e - 1.
-// Preconditions checked once per call by the dispatcher (simd/dispatch.hpp): no multiplier equals
-// INT32_MIN, act_min <= act_max. kLeft = some shift is positive (the saturating left shift is compiled in
-// only then: converted face networks have none).
+//
+// Two compiled forms (StageKind), chosen per call from the parameters by stage_traits():
+//   General  any shift in [-31, 30] (saturating left shift), any clamp: clamp(v, act_min - zp,
+//            act_max - zp) + zp (no overflow), stored by truncating narrowing.
+//   Short    every shift in [-31, -2] (or its multiplier 0), act_min = -128, act_max = 127, |zp| <= 2^24
+//            (what converted face networks have: ReLU outputs have zero point -128). With s = SRDHM(...), r = -shift and u = s - [s < 0]:
+//              RDBPOT(s, r) = floor(u / 2^r) + bit (r-1) of u  = (floor(u / 2^(r-1)) + 1) >> 1
+//            (ties away from zero: for s < 0 the decrement moves an exact half below the rounding bit),
+//            and the zero point rides in the last shift: v + zp = (floor(u / 2^(r-1)) + 2 zp + 1) >> 1
+//            (|floor(u / 2^(r-1))| <= 2^30 for r >= 2, so nothing overflows). The clamp and the cast are
+//            a saturating narrowing store. Per PReLU lane, 2 parameters are selected instead of 4: ~16
+//            vector ops per vector of outputs instead of ~22, and 2 (4 with PReLU) parameter vectors per
+//            channel block instead of 7 (11), which keeps the 4-block conv tile within the registers.
+//            (A lower clamp, act_min > -128, would be one max; measured: its register costs BlazeFace's
+//            4-block pointwise tiles ~10 %, so such stages take the General form.)
+// Preconditions checked once per call by the dispatcher: no multiplier equals INT32_MIN, act_min <= act_max.
 #pragma once
 
 #include <cstdint>
@@ -22,9 +35,11 @@
 #if defined(__GNUC__)
 #define FACENN_SIMD_INLINE inline __attribute__((always_inline))
 #define FACENN_SIMD_INLINE_LAMBDA __attribute__((always_inline))
+#define FACENN_SIMD_NOINLINE_LAMBDA __attribute__((noinline))
 #else
 #define FACENN_SIMD_INLINE inline
 #define FACENN_SIMD_INLINE_LAMBDA
+#define FACENN_SIMD_NOINLINE_LAMBDA
 #endif
 
 namespace facenn::kernels::simd {
@@ -77,11 +92,16 @@ FACENN_SIMD_INLINE typename Isa::V mbqm(typename Isa::V x, const QuantParams<Isa
   return xsimd::select((s & q.mask) > threshold, r + V(1), r);
 }
 
+enum class StageKind { General, Short };
+
 // The output stage for one block of Isa::lanes channels starting at c0 (n of them valid).
-template <class Isa, bool kPRelu, bool kLeft>
-struct VecOutputStage {
+template <class Isa, bool kPRelu, StageKind K>
+struct VecOutputStage;
+
+template <class Isa, bool kPRelu>
+struct VecOutputStage<Isa, kPRelu, StageKind::General> {
   using V = typename Isa::V;
-  using Q = QuantParams<Isa, kLeft>;
+  using Q = QuantParams<Isa, true>;
   Q pos, neg;
   V lo, hi, zp;
 
@@ -100,24 +120,60 @@ struct VecOutputStage {
     s.zp = V(st.output_zero_point);
     return s;
   }
-  FACENN_SIMD_INLINE V apply(V acc) const noexcept {
-    V v;
-    if constexpr (kPRelu) {
-      v = mbqm<Isa, kLeft>(acc, Q::select(acc < V(0), neg, pos));
-    } else {
-      v = mbqm<Isa, kLeft>(acc, pos);
-    }
-    return xsimd::min(xsimd::max(v, lo), hi) + zp;
+  FACENN_SIMD_INLINE V mbqm_of(V acc) const noexcept {
+    if constexpr (kPRelu) return mbqm<Isa, true>(acc, Q::select(acc < V(0), neg, pos));
+    else return mbqm<Isa, true>(acc, pos);
   }
-  // apply() without the clamp, for a saturating narrowing store when unclamped_ok(): then
+  // the outputs, within [act_min, act_max]
+  FACENN_SIMD_INLINE V apply(V acc) const noexcept { return xsimd::min(xsimd::max(mbqm_of(acc), lo), hi) + zp; }
+  // apply() without the clamp, for a saturating narrowing (pack) when unclamped_ok(): then
   // |MBQM| <= 2^30 (a right shift of at least 1), so v + zp cannot overflow, and the clamp to the full
-  // int8 range is the store's saturation.
-  FACENN_SIMD_INLINE V apply_unclamped(V acc) const noexcept {
+  // int8 range is the saturation.
+  FACENN_SIMD_INLINE V apply_unclamped(V acc) const noexcept { return mbqm_of(acc) + zp; }
+  FACENN_SIMD_INLINE void store(std::int8_t* p, V acc) const noexcept { Isa::store_s8(p, apply(acc)); }
+  FACENN_SIMD_INLINE void store_n(std::int8_t* p, V acc, int n) const noexcept { Isa::store_s8_n(p, apply(acc), n); }
+};
+
+template <class Isa, bool kPRelu>
+struct VecOutputStage<Isa, kPRelu, StageKind::Short> {
+  using V = typename Isa::V;
+  V pm, pr, nm, nr;  // multiplier and r - 1 (r = -shift; 0 where the multiplier is 0) per side
+  V zp2;             // 2 zp + 1
+
+  static V load_param(const std::int32_t* p, bool per_channel, int c0, int n) noexcept {
+    return VecOutputStage<Isa, kPRelu, StageKind::General>::load_param(p, per_channel, c0, n);
+  }
+  static V shift_param(V m, V shift) noexcept {  // -shift - 1, or 0 for a zero multiplier (then any works)
+    return xsimd::select(m == V(0), V(0), V(-1) - shift);
+  }
+  static VecOutputStage make(const Int8OutputStage& st, int c0, int n) noexcept {
+    VecOutputStage s;
+    s.pm = load_param(st.multiplier, st.per_channel, c0, n);
+    s.pr = shift_param(s.pm, load_param(st.shift, st.per_channel, c0, n));
     if constexpr (kPRelu) {
-      return mbqm<Isa, kLeft>(acc, Q::select(acc < V(0), neg, pos)) + zp;
-    } else {
-      return mbqm<Isa, kLeft>(acc, pos) + zp;
+      s.nm = load_param(st.neg_multiplier, true, c0, n);
+      s.nr = shift_param(s.nm, load_param(st.neg_shift, true, c0, n));
     }
+    s.zp2 = V(2 * st.output_zero_point + 1);
+    return s;
+  }
+  // v + zp, whose int8 saturation is the output
+  FACENN_SIMD_INLINE V apply(V acc) const noexcept {
+    V s, t;
+    if constexpr (kPRelu) {
+      const auto neg = acc < V(0);
+      s = Isa::srdhm(acc, xsimd::select(neg, nm, pm));
+      t = Isa::sra(s + (s >> 31), xsimd::select(neg, nr, pr));
+    } else {
+      s = Isa::srdhm(acc, pm);
+      t = Isa::sra(s + (s >> 31), pr);
+    }
+    return (t + zp2) >> 1;
+  }
+  FACENN_SIMD_INLINE V apply_unclamped(V acc) const noexcept { return apply(acc); }
+  FACENN_SIMD_INLINE void store(std::int8_t* p, V acc) const noexcept { Isa::store_s8_sat(p, apply(acc)); }
+  FACENN_SIMD_INLINE void store_n(std::int8_t* p, V acc, int n) const noexcept {
+    Isa::store_s8_sat_n(p, apply(acc), n);
   }
 };
 
@@ -141,34 +197,36 @@ inline bool unclamped_ok(const Int8OutputStage& st, int channels) noexcept {
 struct StageTraits {
   bool supported;  // no INT32_MIN multiplier, act_min <= act_max
   bool prelu;
-  bool left;  // some shift > 0
+  StageKind kind;
 };
 
 inline StageTraits stage_traits(const Int8OutputStage& st, int channels) noexcept {
-  StageTraits t{st.act_min <= st.act_max, st.neg_multiplier != nullptr, false};
+  StageTraits t{st.act_min <= st.act_max, st.neg_multiplier != nullptr, StageKind::General};
+  constexpr std::int32_t kMaxShortZp = std::int32_t{1} << 24;
+  bool short_ok = st.act_max == 127 && st.act_min == -128 && st.output_zero_point >= -kMaxShortZp &&
+                  st.output_zero_point <= kMaxShortZp;
+  auto check = [&](std::int32_t m, std::int32_t s) {
+    if (m == std::numeric_limits<std::int32_t>::min()) t.supported = false;
+    if (m != 0 && (s > -2 || s < -31)) short_ok = false;
+  };
   const int n = st.per_channel ? channels : 1;
-  for (int c = 0; c < n; ++c) {
-    if (st.multiplier[c] == std::numeric_limits<std::int32_t>::min()) t.supported = false;
-    if (st.shift[c] > 0) t.left = true;
-  }
+  for (int c = 0; c < n; ++c) check(st.multiplier[c], st.shift[c]);
   if (t.prelu) {
-    for (int c = 0; c < channels; ++c) {
-      if (st.neg_multiplier[c] == std::numeric_limits<std::int32_t>::min()) t.supported = false;
-      if (st.neg_shift[c] > 0) t.left = true;
-    }
+    for (int c = 0; c < channels; ++c) check(st.neg_multiplier[c], st.neg_shift[c]);
   }
+  if (short_ok) t.kind = StageKind::Short;
   return t;
 }
 
-// Calls f.template operator()<kPRelu, kLeft>() for the variant a stage needs.
+// Calls f.template operator()<kPRelu, K>() for the variant a stage needs.
 template <class F>
 inline void with_stage_variant(const StageTraits& t, F&& f) noexcept {
   if (t.prelu) {
-    if (t.left) f.template operator()<true, true>();
-    else f.template operator()<true, false>();
+    if (t.kind == StageKind::Short) f.template operator()<true, StageKind::Short>();
+    else f.template operator()<true, StageKind::General>();
   } else {
-    if (t.left) f.template operator()<false, true>();
-    else f.template operator()<false, false>();
+    if (t.kind == StageKind::Short) f.template operator()<false, StageKind::Short>();
+    else f.template operator()<false, StageKind::General>();
   }
 }
 

@@ -57,6 +57,19 @@ struct Avx2 {
     _mm_storeu_si128(reinterpret_cast<__m128i*>(tmp), narrow(v));
     std::memcpy(p, tmp, static_cast<std::size_t>(n));
   }
+  // any int32, saturated to [-128, 127]: 8 bytes in the low half (twice)
+  static __m128i narrow_sat(V v) noexcept {
+    const __m128i w = _mm_packs_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+    return _mm_packs_epi16(w, w);
+  }
+  static void store_s8_sat(std::int8_t* p, V v) noexcept {
+    _mm_storel_epi64(reinterpret_cast<__m128i*>(p), narrow_sat(v));
+  }
+  static void store_s8_sat_n(std::int8_t* p, V v, int n) noexcept {
+    std::int8_t tmp[16];
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(tmp), narrow_sat(v));
+    std::memcpy(p, tmp, static_cast<std::size_t>(n));
+  }
 
   static V srdhm(V a, V b) noexcept {
     const __m256i nudge = _mm256_set1_epi64x(std::int64_t{1} << 30);

@@ -53,6 +53,13 @@ struct Avx512Vnni {
   static void store_s8_n(std::int8_t* p, V v, int n) noexcept {
     _mm512_mask_cvtepi32_storeu_epi8(p, static_cast<__mmask16>((1u << n) - 1u), v);
   }
+  // any int32, saturated to [-128, 127]
+  static void store_s8_sat(std::int8_t* p, V v) noexcept {
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(p), _mm512_cvtsepi32_epi8(v));
+  }
+  static void store_s8_sat_n(std::int8_t* p, V v, int n) noexcept {
+    _mm512_mask_cvtsepi32_storeu_epi8(p, static_cast<__mmask16>((1u << n) - 1u), v);
+  }
 
   // (int64(a) * b + 2^30) >> 31, low 32 bits: SRDHM for every input except a == b == INT32_MIN.
   static V srdhm(V a, V b) noexcept {

@@ -56,6 +56,19 @@ struct Sse41 {
     const std::int32_t b = narrow(v);
     std::memcpy(p, &b, static_cast<std::size_t>(n));
   }
+  // any int32, saturated to [-128, 127]
+  static std::int32_t narrow_sat(V v) noexcept {
+    const __m128i w = _mm_packs_epi32(v, v);
+    return _mm_cvtsi128_si32(_mm_packs_epi16(w, w));
+  }
+  static void store_s8_sat(std::int8_t* p, V v) noexcept {
+    const std::int32_t b = narrow_sat(v);
+    std::memcpy(p, &b, 4);
+  }
+  static void store_s8_sat_n(std::int8_t* p, V v, int n) noexcept {
+    const std::int32_t b = narrow_sat(v);
+    std::memcpy(p, &b, static_cast<std::size_t>(n));
+  }
 
   static V srdhm(V a, V b) noexcept {
     const __m128i nudge = _mm_set1_epi64x(std::int64_t{1} << 30);
