@@ -56,7 +56,7 @@ TEST_CASE("FaceEmbedderNet<Int8> is bit-exact to the numpy int8 emulation") {
   for (int k = 0; k < kGoldenInputs; ++k) {
     CAPTURE(k);
     const auto q = input_s8(k);
-    std::copy(q.begin(), q.end(), r.input->data.begin());
+    REQUIRE(r.set_input(q));
     REQUIRE(r.run() == Status::Ok);
     const auto want = read_golden<std::int8_t>(kModel, "int8_" + std::to_string(k) + "_descriptor_s8");
     const auto got = r.output();

@@ -46,18 +46,16 @@ void check_model(const char* model, const char* output) {
   for (int k = 0; k < 3; ++k) {
     const auto q = read_golden<std::int8_t>(model, "input_" + std::to_string(k) + "_s8");
     const auto want = read_golden<std::int8_t>(model, "int8_" + std::to_string(k) + "_" + output + "_s8");
-    REQUIRE(q.size() == r.input->data.size());
-    REQUIRE(want.size() == r.out->template get<0>().data.size());
-    std::copy(q.begin(), q.end(), r.input->data.begin());
+    REQUIRE(r.set_input(q));
+    REQUIRE(want.size() == r.output().size());
     for_each_isa([&]<class Isa>() {
       const std::string isa = Isa::name;
       CAPTURE(model);
       CAPTURE(isa);
       CAPTURE(k);
-      REQUIRE(Net{}.template infer<SimdBackend<Isa>>(r.input->view(), r.out->views(), *r.arena) == Status::Ok);
+      REQUIRE(r.template run<SimdBackend<Isa>>() == Status::Ok);
       CHECK(r.output() == want);
-      REQUIRE(Net{}.template infer<SimdBackendFor<Isa, Net>>(r.input->view(), r.out->views(), *r.arena) ==
-              Status::Ok);
+      REQUIRE(r.template run<SimdBackendFor<Isa, Net>>() == Status::Ok);
       CHECK(r.output() == want);
     });
   }

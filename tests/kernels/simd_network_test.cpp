@@ -42,25 +42,18 @@ void for_each_isa(F&& f) {
 }
 
 template <class Net>
-struct Runner {
-  std::unique_ptr<typename Net::Arena> arena = std::make_unique<typename Net::Arena>();
-  std::unique_ptr<TensorBuffer<typename Net::input_spec>> input =
-      std::make_unique<TensorBuffer<typename Net::input_spec>>();
-  std::unique_ptr<OutputBuffers<Net>> out = std::make_unique<OutputBuffers<Net>>();
-  template <class Backend>
-  std::vector<std::vector<std::int8_t>> run() {
-    REQUIRE(Net{}.template infer<Backend>(input->view(), out->views(), *arena) == Status::Ok);
-    std::vector<std::vector<std::int8_t>> r;
-    [&]<std::size_t... I>(std::index_sequence<I...>) {
-      (r.emplace_back(out->template get<I>().data.begin(), out->template get<I>().data.end()), ...);
-    }(std::make_index_sequence<Net::output_count>{});
-    return r;
-  }
-  void set_input(const std::vector<std::int8_t>& v) {
-    REQUIRE(v.size() == input->data.size());
-    std::copy(v.begin(), v.end(), input->data.begin());
-  }
-};
+using Runner = test::GoldenRunner<Net>;
+
+// Every output of one inference with Backend, as int8 vectors.
+template <class Backend, class Net>
+std::vector<std::vector<std::int8_t>> run_all(Runner<Net>& r) {
+  REQUIRE(r.template run<Backend>() == Status::Ok);
+  std::vector<std::vector<std::int8_t>> outputs;
+  [&]<std::size_t... I>(std::index_sequence<I...>) {
+    (outputs.push_back(r.template output<I>()), ...);
+  }(std::make_index_sequence<Net::output_count>{});
+  return outputs;
+}
 
 std::vector<std::int8_t> random_input(std::size_t n, unsigned seed) {
   std::mt19937 rng(seed);
@@ -75,11 +68,11 @@ void check_network(const char* model, const std::vector<std::vector<std::int8_t>
   Runner<Net> r;
   for (std::size_t k = 0; k < inputs.size(); ++k) {
     CAPTURE(k);
-    r.set_input(inputs[k]);
-    const auto ref = r.template run<Reference>();
+    REQUIRE(r.set_input(inputs[k]));
+    const auto ref = run_all<Reference>(r);
     for_each_isa([&]<class Isa>() {
-      const auto got = r.template run<SimdBackend<Isa>>();
-      const auto got_packed = r.template run<SimdBackendFor<Isa, Net>>();
+      const auto got = run_all<SimdBackend<Isa>>(r);
+      const auto got_packed = run_all<SimdBackendFor<Isa, Net>>(r);
       for (std::size_t o = 0; o < ref.size(); ++o) {
         INFO(model, " output ", o, " on ", std::string(Isa::name));
         CHECK(got[o] == ref[o]);
@@ -107,9 +100,9 @@ TEST_CASE("FaceMesh468Net<Int8>: SIMD == reference == golden") {
   for (int k = 0; k < 3; ++k) {
     const auto mesh = test::read_raw<std::int8_t>(test::model_golden("facemesh468", "int8_" + std::to_string(k) + "_mesh_s8"));
     if (mesh.empty()) continue;
-    r.set_input(inputs[static_cast<std::size_t>(k)]);
-    CHECK(r.template run<Simd>()[0] == mesh);
-    CHECK(r.template run<SimdFor<Net>>()[0] == mesh);
+    REQUIRE(r.set_input(inputs[static_cast<std::size_t>(k)]));
+    CHECK(run_all<Simd>(r)[0] == mesh);
+    CHECK(run_all<SimdFor<Net>>(r)[0] == mesh);
   }
 }
 

@@ -31,14 +31,7 @@ constexpr std::array<std::size_t, 4> kHeadSizes{16 * 16 * 2, 16 * 16 * 32, 8 * 8
 std::string golden(const std::string& name) { return model_golden("blazeface128", name); }
 
 template <class Net>
-struct Runner : facenn::test::GoldenRunner<Net> {
-  // output I as a vector of its element type
-  template <std::size_t I>
-  auto head() {
-    const auto& d = this->out->template get<I>().data;
-    return std::vector<typename std::decay_t<decltype(d)>::value_type>(d.begin(), d.end());
-  }
-};
+using Runner = facenn::test::GoldenRunner<Net>;
 
 std::vector<std::int8_t> input_s8(int k) {
   auto q = read_raw<std::int8_t>(golden("input_" + std::to_string(k) + "_s8"));
@@ -48,10 +41,10 @@ std::vector<std::int8_t> input_s8(int k) {
 
 template <class Net, class F>
 void for_each_head(Runner<Net>& r, F&& f) {
-  f(0, r.template head<0>());
-  f(1, r.template head<1>());
-  f(2, r.template head<2>());
-  f(3, r.template head<3>());
+  f(0, r.template output<0>());
+  f(1, r.template output<1>());
+  f(2, r.template output<2>());
+  f(3, r.template output<3>());
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstring>
 #include <fstream>
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -36,14 +37,32 @@ std::vector<T> read_raw(const std::string& path) {
   return out;
 }
 
-// A network with its arena, input and outputs on the heap (some arenas are larger than a test thread's stack).
+// A network with its arena, input and outputs on the heap (some arenas are larger than a test thread's stack):
+// the one runner every model test uses.
 template <class Net>
 struct GoldenRunner {
   std::unique_ptr<typename Net::Arena> arena = std::make_unique<typename Net::Arena>();
   std::unique_ptr<TensorBuffer<typename Net::input_spec>> input =
       std::make_unique<TensorBuffer<typename Net::input_spec>>();
   std::unique_ptr<OutputBuffers<Net>> out = std::make_unique<OutputBuffers<Net>>();
-  Status run() { return Net{}.infer(input->view(), out->views(), *arena); }
+
+  template <class Backend = kernels::DefaultBackend>
+  Status run() {
+    return Net{}.template infer<Backend>(input->view(), out->views(), *arena);
+  }
+  // Copies `values` into the input; false (input untouched) if the sizes differ.
+  template <class T>
+  bool set_input(const std::vector<T>& values) {
+    if (values.size() != input->data.size()) return false;
+    std::copy(values.begin(), values.end(), input->data.begin());
+    return true;
+  }
+  // Output I as a vector of its element type.
+  template <std::size_t I = 0>
+  auto output() const {
+    const auto& d = out->template get<I>().data;
+    return std::vector<typename std::decay_t<decltype(d)>::value_type>(d.begin(), d.end());
+  }
 };
 
 // max |got - want| / max |want| over want.size() values
@@ -54,6 +73,9 @@ inline double relative_error(const float* got, const std::vector<float>& want) {
     den = std::max(den, std::abs(double(want[i])));
   }
   return den > 0.0 ? num / den : num;
+}
+inline double relative_error(const std::vector<float>& got, const std::vector<float>& want) {
+  return got.size() < want.size() ? std::numeric_limits<double>::infinity() : relative_error(got.data(), want);
 }
 
 inline float sigmoid(float x) { return 1.0f / (1.0f + std::exp(-x)); }
