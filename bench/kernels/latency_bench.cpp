@@ -9,10 +9,6 @@
 //
 //   bench_latency_<isa> [iterations=100] [--reference]  -> JSON lines {"model", "runtime", "median_ms",
 //                                                          "cpu_median_ms", "min_ms", ...}
-#include <algorithm>
-#include <cstdlib>
-#include <string>
-
 #include <facenn/kernels/simd/backend.hpp>
 #include <facenn/models/blazeface128.hpp>
 #include <facenn/models/facemesh468.hpp>
@@ -21,17 +17,14 @@
 
 int main(int argc, char** argv) {
   using namespace facenn;
-  const int iterations = argc > 1 ? std::atoi(argv[1]) : 100;
-  const bool reference = argc > 2 && std::string(argv[2]) == "--reference";
-  // the ISA names of bench/compare's table: avx512vnni (+vbmi) or avx2
-  const std::string isa = std::string(kernels::Simd::name).rfind("avx512", 0) == 0 ? "avx512vnni" : kernels::Simd::name;
+  const bench::LatencyArgs args = bench::parse_latency_args(argc, argv, kernels::Simd::name);
   using FM = models::FaceMesh468Net<Int8>;
   using BF = models::BlazeFace128Net<Int8>;
-  bench::run_latency<FM, kernels::Simd>("facemesh468", "facenn-int8-" + isa, iterations);
-  bench::run_latency<BF, kernels::Simd>("blazeface128", "facenn-int8-" + isa, iterations);
-  if (reference) {
-    bench::run_latency<FM, kernels::Reference>("facemesh468", "facenn-int8-reference", std::max(3, iterations / 10));
-    bench::run_latency<BF, kernels::Reference>("blazeface128", "facenn-int8-reference", std::max(3, iterations / 10));
+  bench::run_latency<FM, kernels::Simd>("facemesh468", args.runtime, args.iterations);
+  bench::run_latency<BF, kernels::Simd>("blazeface128", args.runtime, args.iterations);
+  if (args.reference) {
+    bench::run_latency<FM, kernels::Reference>("facemesh468", "facenn-int8-reference", args.reference_iterations());
+    bench::run_latency<BF, kernels::Reference>("blazeface128", "facenn-int8-reference", args.reference_iterations());
   }
   return 0;
 }

@@ -12,6 +12,7 @@
 #include <memory>
 #include <random>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <facenn/core.hpp>
@@ -27,6 +28,23 @@ inline double process_cpu_ms() {
 inline double median_of(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   return v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
+}
+
+// The command line of every bench_latency_* executable: [iterations=100] [--reference].
+struct LatencyArgs {
+  int iterations = 100;
+  bool reference = false;  // also time kernels::Reference (a tenth of the iterations, at least 3)
+  std::string runtime;     // "facenn-int8-<isa>" with the ISA names of bench/compare's table
+  int reference_iterations() const { return std::max(3, iterations / 10); }
+};
+
+inline LatencyArgs parse_latency_args(int argc, char** argv, std::string_view simd_name) {
+  LatencyArgs a;
+  if (argc > 1) a.iterations = std::max(1, std::atoi(argv[1]));
+  a.reference = argc > 2 && std::string_view(argv[2]) == "--reference";
+  // avx512vnni (with or without +vbmi) or the ISA's own name (avx2, sse41, neon64)
+  a.runtime = "facenn-int8-" + (simd_name.rfind("avx512", 0) == 0 ? std::string("avx512vnni") : std::string(simd_name));
+  return a;
 }
 
 // Net<Int8> on Backend with a fixed random int8 input (int8 kernels take the same time for any input).

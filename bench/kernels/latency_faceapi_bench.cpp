@@ -4,10 +4,6 @@
 // weights packed at compile time) is slow to build.
 //
 //   bench_latency_faceapi_<isa> [iterations=100] [--reference]  -> JSON lines as bench_latency_<isa>
-#include <algorithm>
-#include <cstdlib>
-#include <string>
-
 #include <facenn/kernels/simd/backend.hpp>
 #include <facenn/models/face_embedder.hpp>
 #include <facenn/models/landmarks68.hpp>
@@ -17,18 +13,15 @@
 
 int main(int argc, char** argv) {
   using namespace facenn;
-  const int iterations = argc > 1 ? std::atoi(argv[1]) : 100;
-  const bool reference = argc > 2 && std::string(argv[2]) == "--reference";
-  // the ISA names of bench/compare's table: avx512vnni (+vbmi) or avx2
-  const std::string isa = std::string(kernels::Simd::name).rfind("avx512", 0) == 0 ? "avx512vnni" : kernels::Simd::name;
+  const bench::LatencyArgs args = bench::parse_latency_args(argc, argv, kernels::Simd::name);
   using L68 = models::Landmarks68Net<Int8>;
   using L68T = models::Landmarks68TinyNet<Int8>;
   using FE = models::FaceEmbedderNet<Int8>;
-  bench::run_latency<L68, kernels::Simd>("landmarks68", "facenn-int8-" + isa, iterations);
-  bench::run_latency<L68T, kernels::Simd>("landmarks68_tiny", "facenn-int8-" + isa, iterations);
-  bench::run_latency<FE, kernels::Simd>("face_embedder", "facenn-int8-" + isa, iterations);
-  if (reference) {
-    const int n = std::max(3, iterations / 10);
+  bench::run_latency<L68, kernels::Simd>("landmarks68", args.runtime, args.iterations);
+  bench::run_latency<L68T, kernels::Simd>("landmarks68_tiny", args.runtime, args.iterations);
+  bench::run_latency<FE, kernels::Simd>("face_embedder", args.runtime, args.iterations);
+  if (args.reference) {
+    const int n = args.reference_iterations();
     bench::run_latency<L68, kernels::Reference>("landmarks68", "facenn-int8-reference", n);
     bench::run_latency<L68T, kernels::Reference>("landmarks68_tiny", "facenn-int8-reference", n);
     bench::run_latency<FE, kernels::Reference>("face_embedder", "facenn-int8-reference", n);
