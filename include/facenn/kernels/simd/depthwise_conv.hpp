@@ -122,7 +122,11 @@ inline void dwconv_s8(const ConvGeometry& g, const std::int8_t* input, std::int3
   for (; c0 + L <= g.out_c; c0 += L) {
     dwconv_s8_block<Isa, KH, KW, true, kPRelu, kStage>(g, input, zp, filter, bias, st, output, c0, L);
   }
-  if (c0 < g.out_c) {
+  if (c0 < g.out_c && c0 > 0) {
+    // the last channels as one full block overlapping the previous one (its outputs are recomputed
+    // identically): full blocks take the VBMI rows and unmasked loads, a partial block cost as much
+    dwconv_s8_block<Isa, KH, KW, true, kPRelu, kStage>(g, input, zp, filter, bias, st, output, g.out_c - L, L);
+  } else if (c0 < g.out_c) {
     dwconv_s8_block<Isa, KH, KW, false, kPRelu, kStage>(g, input, zp, filter, bias, st, output, c0, g.out_c - c0);
   }
 }
