@@ -1,8 +1,15 @@
 #!/usr/bin/env bash
 # CI fuzz stage: builds the three libFuzzer targets (clang 14, ASan + UBSan, docs/security.md) and runs
-# each for FACENN_FUZZ_SECONDS (default 60) from a copy of its committed seed corpus. Fails (non-zero
-# exit) on any crash, leak, UBSan report, timeout (an input running > 30 s) or out-of-memory (> 2 GB),
-# printing the report and the reproducer. fuzz/corpus/ is only read.
+# each from a copy of its committed seed corpus. Fails (non-zero exit) on any crash, leak, UBSan report,
+# timeout (an input running > 30 s) or out-of-memory (> 2 GB), printing the report and the reproducer.
+# fuzz/corpus/ is only read.
+#
+# Two modes:
+#  * default (CI): a fixed seed (FACENN_FUZZ_SEED, default 1) and a fixed number of executions per target
+#    (~60 s each on this machine): the same inputs on every run, so CI's verdict is reproducible and a
+#    red stage means a change of ours, not the luck of the draw. (A 60-second random run found a new
+#    stb 2.27 bug on 2026-11-23, fuzz/stb_known_issues.txt: exploration belongs in the second mode.)
+#  * FACENN_FUZZ_SECONDS=N: exploratory, a random seed and N seconds per target.
 #
 # Up to FACENN_JOBS (default: nproc) fuzzers run at once; each is single-threaded, so on 2 cores the
 # three runs take 2 x FACENN_FUZZ_SECONDS of wall time (each a full core when the machine is idle).
@@ -15,7 +22,11 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=${1:?usage: scripts/fuzz_ci.sh BUILD_DIR}
-seconds=${FACENN_FUZZ_SECONDS:-60}
+seconds=${FACENN_FUZZ_SECONDS:-}
+seed=${FACENN_FUZZ_SEED:-1}
+# Executions per target in the default mode (~60 s each at the rates of a quiet run: fuzz_pipeline ~120/s,
+# fuzz_image_decode ~10,000/s, fuzz_json ~14,000/s).
+declare -A runs=([pipeline]=7000 [image_decode]=600000 [json]=800000)
 jobs=${FACENN_JOBS:-$(nproc)}
 targets="pipeline image_decode json"  # the slowest first, so it never waits for a free core
 
@@ -33,15 +44,17 @@ run() {
   rm -rf "$work" && mkdir -p "$work/corpus" "$work/artifacts"
   cp "$seeds"/* "$work/corpus/"
   local rc=0
+  local budget
+  if [ -n "$seconds" ]; then budget=(-max_total_time="$seconds"); else budget=(-seed="$seed" -runs="${runs[$t]}"); fi
   ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-    "$out/fuzz/fuzz_$t" -max_total_time="$seconds" -timeout=30 -rss_limit_mb=2048 -print_final_stats=1 \
+    "$out/fuzz/fuzz_$t" "${budget[@]}" -timeout=30 -rss_limit_mb=2048 -print_final_stats=1 \
     -artifact_prefix="$work/artifacts/" "$work/corpus" > "$work/log" 2>&1 || rc=$?
   echo "$rc" > "$work/rc"
 }
 
 for t in $targets; do
   while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n || true; done
-  echo "== fuzz_$t: ${seconds} s"
+  if [ -n "$seconds" ]; then echo "== fuzz_$t: ${seconds} s, random seed"; else echo "== fuzz_$t: seed $seed, ${runs[$t]} executions"; fi
   run "$t" &
 done
 wait
@@ -61,5 +74,5 @@ for t in $targets; do
     ls -l "$work/artifacts"
   fi
 done
-[ "$failed" = 0 ] && echo "fuzzers: all ${seconds}-second runs clean"
+[ "$failed" = 0 ] && echo "fuzzers: all runs clean"
 exit "$failed"
