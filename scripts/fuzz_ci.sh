@@ -6,8 +6,8 @@
 #
 # Two modes:
 #  * default (CI): a fixed seed (FACENN_FUZZ_SEED, default 1) and a fixed number of executions per target
-#    (~60 s each on this machine): the same inputs on every run, so CI's verdict is reproducible and a
-#    red stage means a change of ours, not the luck of the draw. (A 60-second random run found a new
+#    (~60 s each on this machine), so CI's verdict does not hang on the luck of a random draw (the corpus
+#    still evolves slightly differently between runs; a failure always comes with its reproducer). (A 60-second random run found a new
 #    stb 2.27 bug on 2026-11-23, fuzz/stb_known_issues.txt: exploration belongs in the second mode.)
 #  * FACENN_FUZZ_SECONDS=N: exploratory, a random seed and N seconds per target.
 #
