@@ -12,7 +12,8 @@
 #  * FACENN_FUZZ_SECONDS=N: exploratory, a random seed and N seconds per target.
 #
 # Up to FACENN_JOBS (default: nproc) fuzzers run at once; each is single-threaded, so on 2 cores the
-# three runs take 2 x FACENN_FUZZ_SECONDS of wall time (each a full core when the machine is idle).
+# three runs take two slots of wall time: ~2 x 60 s by run count in the default mode, 2 x N s in the
+# timed mode (each a full core when the machine is idle).
 # Measured 2026-11-23 on the shared 2-core machine (load average 5-6, under nice -n 10), clean build dir,
 # FACENN_FUZZ_SECONDS=60: 227 s wall, 147 s user CPU = ~107 s configure + build (fuzz_pipeline is one
 # heavy translation unit: both networks) + 2 x 60 s fuzzing (fuzz_pipeline with fuzz_image_decode, then

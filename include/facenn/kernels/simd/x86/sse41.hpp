@@ -48,26 +48,18 @@ struct Sse41 {
   static std::int32_t narrow(V v) noexcept {
     return _mm_cvtsi128_si32(_mm_shuffle_epi8(v, _mm_setr_epi8(0, 4, 8, 12, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1)));
   }
-  static void store_s8(std::int8_t* p, V v) noexcept {
-    const std::int32_t b = narrow(v);
-    std::memcpy(p, &b, 4);
-  }
-  static void store_s8_n(std::int8_t* p, V v, int n) noexcept {
-    const std::int32_t b = narrow(v);
-    std::memcpy(p, &b, static_cast<std::size_t>(n));
-  }
   // any int32, saturated to [-128, 127]
   static std::int32_t narrow_sat(V v) noexcept {
     const __m128i w = _mm_packs_epi32(v, v);
     return _mm_cvtsi128_si32(_mm_packs_epi16(w, w));
   }
-  static void store_s8_sat(std::int8_t* p, V v) noexcept {
-    const std::int32_t b = narrow_sat(v);
-    std::memcpy(p, &b, 4);
-  }
-  static void store_s8_sat_n(std::int8_t* p, V v, int n) noexcept {
-    const std::int32_t b = narrow_sat(v);
-    std::memcpy(p, &b, static_cast<std::size_t>(n));
+  // 4 lanes -> 4 bytes: `narrow` expects values already in [-128, 127], `narrow_sat` saturates any int32
+  static void store_s8(std::int8_t* p, V v) noexcept { store_bytes(p, narrow(v), 4); }
+  static void store_s8_n(std::int8_t* p, V v, int n) noexcept { store_bytes(p, narrow(v), n); }
+  static void store_s8_sat(std::int8_t* p, V v) noexcept { store_bytes(p, narrow_sat(v), 4); }
+  static void store_s8_sat_n(std::int8_t* p, V v, int n) noexcept { store_bytes(p, narrow_sat(v), n); }
+  static void store_bytes(std::int8_t* p, std::int32_t four_bytes, int n) noexcept {
+    std::memcpy(p, &four_bytes, static_cast<std::size_t>(n));  // byte order: lane 0 first (little endian)
   }
 
   static V srdhm(V a, V b) noexcept {
