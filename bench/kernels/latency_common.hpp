@@ -9,13 +9,13 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
-#include <memory>
 #include <random>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include <facenn/core.hpp>
+#include <facenn/hosted/heap_network.hpp>
 
 namespace facenn::bench {
 
@@ -50,17 +50,15 @@ inline LatencyArgs parse_latency_args(int argc, char** argv, std::string_view si
 // Net<Int8> on Backend with a fixed random int8 input (int8 kernels take the same time for any input).
 template <class Net, class Backend>
 void run_latency(const char* model, const std::string& runtime, int iterations) {
-  auto arena = std::make_unique<typename Net::Arena>();
-  auto input = std::make_unique<TensorBuffer<typename Net::input_spec>>();
-  auto out = std::make_unique<OutputBuffers<Net>>();
+  hosted::HeapNetwork<Net> net;
   std::mt19937 rng(9);
-  for (auto& x : input->data) x = static_cast<std::int8_t>(static_cast<int>(rng() % 256u) - 128);
+  for (auto& x : net.input->data) x = static_cast<std::int8_t>(static_cast<int>(rng() % 256u) - 128);
   const int warm = std::max(3, std::min(10, iterations / 5));  // as bench.js
   std::vector<double> ms, cpu;
   for (int i = 0; i < warm + iterations; ++i) {
     const double c0 = process_cpu_ms();
     const auto t0 = std::chrono::steady_clock::now();
-    const Status s = Net{}.template infer<Backend>(input->view(), out->views(), *arena);
+    const Status s = net.template run<Backend>();
     const double dt = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     const double dc = process_cpu_ms() - c0;
     if (s != Status::Ok) std::exit(1);

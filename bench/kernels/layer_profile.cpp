@@ -12,11 +12,11 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <memory>
 #include <random>
 #include <string>
 #include <vector>
 
+#include <facenn/hosted/heap_network.hpp>
 #include <facenn/kernels/simd/backend.hpp>
 #include <facenn/models/blazeface128.hpp>
 #include <facenn/models/facemesh468.hpp>
@@ -129,16 +129,14 @@ double median(std::vector<double> v) {
 template <class Net>
 void profile(const char* name, int iterations) {
   g_profile = Profile{};  // one network's layers at a time
-  auto arena = std::make_unique<typename Net::Arena>();
-  auto input = std::make_unique<TensorBuffer<typename Net::input_spec>>();
-  auto out = std::make_unique<OutputBuffers<Net>>();
+  hosted::HeapNetwork<Net> net;
   std::mt19937 rng(9);
-  for (auto& x : input->data) x = static_cast<std::int8_t>(static_cast<int>(rng() % 256u) - 128);
+  for (auto& x : net.input->data) x = static_cast<std::int8_t>(static_cast<int>(rng() % 256u) - 128);
   std::vector<double> totals;
   for (int i = 0; i < iterations + 5; ++i) {
     g_profile.begin_inference();
     const auto t0 = Clock::now();
-    (void)Net{}.template infer<Timed>(input->view(), out->views(), *arena);
+    (void)net.template run<Timed>();
     const double us = std::chrono::duration<double, std::micro>(Clock::now() - t0).count();
     if (i == 4) {  // warm-up done: forget its samples
       for (auto& r : g_profile.records) r.us.clear();

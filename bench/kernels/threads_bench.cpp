@@ -13,12 +13,12 @@
 #include <cstdlib>
 #include <ctime>
 #include <fstream>
-#include <memory>
 #include <random>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include <facenn/hosted/heap_network.hpp>
 #include <facenn/kernels/simd/backend.hpp>
 #include <facenn/models/blazeface128.hpp>
 #include <facenn/models/facemesh468.hpp>
@@ -35,20 +35,17 @@ double thread_cpu_seconds() {
 }
 
 template <class Net>
-struct Worker {
-  std::unique_ptr<typename Net::Arena> arena = std::make_unique<typename Net::Arena>();
-  std::unique_ptr<TensorBuffer<typename Net::input_spec>> input = std::make_unique<TensorBuffer<typename Net::input_spec>>();
-  std::unique_ptr<OutputBuffers<Net>> out = std::make_unique<OutputBuffers<Net>>();
+struct Worker : hosted::HeapNetwork<Net> {  // its own arena
   double cpu_s = 0;
   bool ok = true;
   explicit Worker(unsigned seed) {
     std::mt19937 rng(seed);
-    for (auto& x : input->data) x = static_cast<std::int8_t>(static_cast<int>(rng() % 256u) - 128);
+    for (auto& x : this->input->data) x = static_cast<std::int8_t>(static_cast<int>(rng() % 256u) - 128);
   }
-  void run(int iterations) {
+  void run_timed(int iterations) {
     const double c0 = thread_cpu_seconds();
     for (int i = 0; i < iterations; ++i) {
-      ok = ok && Net{}.template infer<kernels::Simd>(input->view(), out->views(), *arena) == Status::Ok;
+      ok = ok && this->template run<kernels::Simd>() == Status::Ok;
     }
     cpu_s = thread_cpu_seconds() - c0;
   }
@@ -56,25 +53,25 @@ struct Worker {
 
 template <class Net>
 std::vector<std::int8_t> first_output(Worker<Net>& w) {
-  const auto& o = std::get<0>(w.out->buffers);
-  return std::vector<std::int8_t>(o.data.begin(), o.data.end());
+  const auto& o = w.template output<0>();
+  return std::vector<std::int8_t>(o.begin(), o.end());
 }
 
 template <class Net>
 void bench(const char* name, int iterations) {
   Worker<Net> a(1), b(1);
-  a.run(10);  // warm-up (page faults, caches)
-  b.run(10);
+  a.run_timed(10);  // warm-up (page faults, caches)
+  b.run_timed(10);
   const auto ref = first_output(a);
 
   auto t0 = Clock::now();
-  a.run(iterations);
+  a.run_timed(iterations);
   const double wall1 = std::chrono::duration<double>(Clock::now() - t0).count();
   const double cpu1 = a.cpu_s;
 
   t0 = Clock::now();
-  std::thread ta([&] { a.run(iterations); });
-  std::thread tb([&] { b.run(iterations); });
+  std::thread ta([&] { a.run_timed(iterations); });
+  std::thread tb([&] { b.run_timed(iterations); });
   ta.join();
   tb.join();
   const double wall2 = std::chrono::duration<double>(Clock::now() - t0).count();

@@ -11,6 +11,7 @@
 #include <memory>
 #include <type_traits>
 
+#include <facenn/hosted/heap_network.hpp>
 #include <facenn/kernels/simd/backend.hpp>
 #include <facenn/kernels/simd/network_backend.hpp>
 #include <facenn/models/facemesh468.hpp>
@@ -21,15 +22,12 @@ using namespace facenn;
 
 namespace {
 
+// The network on the heap with a fixed pseudo-random input.
 template <class Net>
-struct Buffers {
-  std::unique_ptr<typename Net::Arena> arena = std::make_unique<typename Net::Arena>();
-  std::unique_ptr<TensorBuffer<typename Net::input_spec>> input =
-      std::make_unique<TensorBuffer<typename Net::input_spec>>();
-  std::unique_ptr<OutputBuffers<Net>> out = std::make_unique<OutputBuffers<Net>>();
+struct Buffers : hosted::HeapNetwork<Net> {
   Buffers() {
     std::uint32_t s = 12345u;
-    for (auto& v : input->data) {
+    for (auto& v : this->input->data) {
       s = s * 1664525u + 1013904223u;
       using V = std::remove_reference_t<decltype(v)>;
       if constexpr (std::is_same_v<V, float>) {
@@ -45,12 +43,12 @@ template <class Net, class Backend>
 void infer(benchmark::State& state) {
   Buffers<Net> b;
   for (auto _ : state) {
-    const Status st = Net{}.template infer<Backend>(b.input->view(), b.out->views(), *b.arena);
+    const Status st = b.template run<Backend>();
     if (st != Status::Ok) {
       state.SkipWithError("inference failed");
       break;
     }
-    benchmark::DoNotOptimize(b.out->template get<0>().data.data());
+    benchmark::DoNotOptimize(b.template output<0>().data());
     benchmark::ClobberMemory();
   }
 }
@@ -61,12 +59,12 @@ void fpenet80_with_decoder(benchmark::State& state) {
   Buffers<Net> b;
   models::Fpenet80Keypoint kp[models::kFpenet80Keypoints];
   for (auto _ : state) {
-    const Status st = Net{}.template infer<Backend>(b.input->view(), b.out->views(), *b.arena);
+    const Status st = b.template run<Backend>();
     if (st != Status::Ok) {
       state.SkipWithError("inference failed");
       break;
     }
-    models::fpenet80_decode(b.out->template get<0>().data.data(), kp);
+    models::fpenet80_decode(b.template output<0>().data(), kp);
     benchmark::DoNotOptimize(&kp[0]);
   }
 }
@@ -74,10 +72,10 @@ void fpenet80_with_decoder(benchmark::State& state) {
 void fpenet80_decoder_only(benchmark::State& state) {
   using Net = models::Fpenet80Net<Int8>;
   Buffers<Net> b;
-  (void)Net{}.template infer<kernels::Simd>(b.input->view(), b.out->views(), *b.arena);
+  (void)b.template run<kernels::Simd>();
   models::Fpenet80Keypoint kp[models::kFpenet80Keypoints];
   for (auto _ : state) {
-    models::fpenet80_decode(b.out->template get<0>().data.data(), kp);
+    models::fpenet80_decode(b.template output<0>().data(), kp);
     benchmark::DoNotOptimize(&kp[0]);
   }
 }

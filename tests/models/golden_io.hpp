@@ -8,12 +8,12 @@
 #include <cstring>
 #include <fstream>
 #include <limits>
-#include <memory>
 #include <string>
 #include <vector>
 
 #include <facenn/core/network.hpp>
 #include <facenn/core/tensor.hpp>
+#include <facenn/hosted/heap_network.hpp>
 
 namespace facenn::test {
 
@@ -37,30 +37,13 @@ std::vector<T> read_raw(const std::string& path) {
   return out;
 }
 
-// A network with its arena, input and outputs on the heap (some arenas are larger than a test thread's stack):
-// the one runner every model test uses.
+// The one runner every model test uses: the network on the heap (some arenas are larger than a test
+// thread's stack), outputs read back as vectors to compare with golden files.
 template <class Net>
-struct GoldenRunner {
-  std::unique_ptr<typename Net::Arena> arena = std::make_unique<typename Net::Arena>();
-  std::unique_ptr<TensorBuffer<typename Net::input_spec>> input =
-      std::make_unique<TensorBuffer<typename Net::input_spec>>();
-  std::unique_ptr<OutputBuffers<Net>> out = std::make_unique<OutputBuffers<Net>>();
-
-  template <class Backend = kernels::DefaultBackend>
-  Status run() {
-    return Net{}.template infer<Backend>(input->view(), out->views(), *arena);
-  }
-  // Copies `values` into the input; false (input untouched) if the sizes differ.
-  template <class T>
-  bool set_input(const std::vector<T>& values) {
-    if (values.size() != input->data.size()) return false;
-    std::copy(values.begin(), values.end(), input->data.begin());
-    return true;
-  }
-  // Output I as a vector of its element type.
+struct GoldenRunner : hosted::HeapNetwork<Net> {
   template <std::size_t I = 0>
   auto output() const {
-    const auto& d = out->template get<I>().data;
+    const auto& d = hosted::HeapNetwork<Net>::template output<I>();
     return std::vector<typename std::decay_t<decltype(d)>::value_type>(d.begin(), d.end());
   }
 };

@@ -10,6 +10,7 @@
 #include <type_traits>
 #include <vector>
 
+#include <facenn/hosted/heap_network.hpp>
 #include <facenn/kernels/simd/backend.hpp>
 
 #include "face_models.hpp"
@@ -38,16 +39,6 @@ using Backend = kernels::Simd;
 #else
 using Backend = kernels::Reference;
 #endif
-
-// One network with its buffers on the heap (built once per run, reused for every face).
-template <class Net>
-struct Runner {
-  std::unique_ptr<typename Net::Arena> arena = std::make_unique<typename Net::Arena>();
-  std::unique_ptr<TensorBuffer<typename Net::input_spec>> input =
-      std::make_unique<TensorBuffer<typename Net::input_spec>>();
-  std::unique_ptr<OutputBuffers<Net>> out = std::make_unique<OutputBuffers<Net>>();
-  Status run() { return Net{}.template infer<Backend>(input->view(), out->views(), *arena); }
-};
 
 // Both nets take (pixel - 128) / 255; the int8 input is q = pixel - 128 (scale 1/255, zero point 0: exact).
 template <class Value>
@@ -94,10 +85,10 @@ class TrainedLandmarks {
     if (fpenet_) {
       auto& in = fpe_.input->data;
       for (std::size_t i = 0; i < in.size(); ++i) in[i] = encode_pixel<Value>(luma(&rgb_[3 * i]));
-      const Status s = fpe_.run();
+      const Status s = fpe_.template run<Backend>();
       if (s != Status::Ok) return s;
       std::array<models::Fpenet80Keypoint, models::kFpenet80Keypoints> kp{};
-      models::fpenet80_decode(fpe_.out->template get<0>().data.data(), kp.data());
+      models::fpenet80_decode(fpe_.template output<0>().data(), kp.data());
       for (const models::Fpenet80Keypoint& k : kp) {
         put(k.x, k.y);
         face.landmark_confidence.push_back(k.confidence);
@@ -105,9 +96,9 @@ class TrainedLandmarks {
     } else {
       auto& in = l35_.input->data;
       for (std::size_t i = 0; i < in.size(); ++i) in[i] = encode_pixel<Value>(rgb_[i]);
-      const Status s = l35_.run();
+      const Status s = l35_.template run<Backend>();
       if (s != Status::Ok) return s;
-      const auto& out = l35_.out->template get<0>().data;   // 35 (u, v) normalized to the crop
+      const auto& out = l35_.template output<0>();   // 35 (u, v) normalized to the crop
       for (std::size_t k = 0; k < 35; ++k) put(dequantize_fc2(out[2 * k]), dequantize_fc2(out[2 * k + 1]));
     }
     face.landmarks_2d = true;
@@ -122,8 +113,8 @@ class TrainedLandmarks {
 
   bool fpenet_;
   std::array<std::uint8_t, 80 * 80 * 3> rgb_{};
-  Runner<L35Net> l35_;
-  Runner<FpeNet> fpe_;
+  hosted::HeapNetwork<L35Net> l35_;  // built once per run, reused for every face
+  hosted::HeapNetwork<FpeNet> fpe_;
 };
 
 template <class Elem>
