@@ -304,6 +304,40 @@ TEST_CASE("depthwise conv: SIMD == reference") {
   });
 }
 
+// 3x3 stride-1 SAME with 16..56 channels takes the flat-row kernel on AVX-512 VBMI (vectors starting at any
+// element, channel phases, a border pass afterwards, masked windows at the end of the tensor): every channel
+// count around that range, small and odd sizes (down to 1 row / column), both stage forms, PReLU per channel
+// and per tensor, buffers sized exactly (ASan sees any read past the input).
+TEST_CASE("depthwise conv 3x3 stride 1 SAME (flat rows): SIMD == reference") {
+  for_each_isa([]<class Isa>() {
+    Rng rng(4321);
+    int cases = 0;
+    for (int c = 13; c <= 67; ++c) {
+      for (int rep = 0; rep < 3; ++rep) {
+        const int in_w = rep == 0 ? std::uniform_int_distribution<int>(1, 5)(rng) : std::uniform_int_distribution<int>(1, 37)(rng);
+        const int in_h = rep == 1 ? std::uniform_int_distribution<int>(1, 4)(rng) : std::uniform_int_distribution<int>(3, 9)(rng);
+        const ConvGeometry g{in_h, in_w, c, in_h, in_w, c, 3, 3, 1, 1, 1, 1};
+        const auto act = (cases % 3 == 0) ? Activation::PRelu : random_act(rng);
+        const std::int32_t in_zp = random_zp(rng), out_zp = random_zp(rng);
+        const bool per_channel = cases % 4 != 1;
+        auto sd = make_stage(rng, c, per_channel, act, (cases % 2 == 0) ? Flavor::Typical : random_flavor(rng), out_zp);
+        const auto in = random_s8(rng, static_cast<std::size_t>(in_h * in_w * c));
+        const auto w = random_s8(rng, static_cast<std::size_t>(9 * c));
+        std::vector<std::int32_t> bias(static_cast<std::size_t>(c));
+        for (auto& b : bias) b = std::uniform_int_distribution<int>(-40000, 40000)(rng);
+        const auto out_n = static_cast<std::size_t>(in_h * in_w * c);
+        std::vector<std::int8_t> ref(out_n), got(out_n, 99);
+        const std::int32_t* bp = (cases % 7 == 3) ? nullptr : bias.data();
+        reference::depthwise_conv2d_s8(g, in.data(), in_zp, w.data(), bp, sd.stage, ref.data());
+        SimdBackend<Isa>::depthwise_conv2d_s8(g, in.data(), in_zp, w.data(), bp, sd.stage, got.data());
+        CHECK_SAME(ref, got, "depthwise flat " + describe(g));
+        ++cases;
+      }
+    }
+    CHECK(cases == 3 * 55);
+  });
+}
+
 TEST_CASE("conv (unpacked weights) and fully connected: SIMD == reference") {
   for_each_isa([]<class Isa>() {
     Rng rng(99);

@@ -113,7 +113,8 @@ inline std::int32_t load4_n(const std::int8_t* p, int n) noexcept {  // n in 1..
 
 // MR pixels whose every tap is inside the input; px[m] points at each pixel's top-left tap. NB blocks
 // of L output channels share each activation broadcast (block k's weights are block_bytes further).
-template <class Isa, int MR, int NB, bool kSafeTail>
+// kK: the kernel is kK x kK (known at compile time: 1 for pointwise layers), 0 = from g.
+template <class Isa, int MR, int NB, bool kSafeTail, int kK = 0>
 FACENN_SIMD_INLINE void conv_tile_interior(const ConvGeometry& g, const std::int8_t* const* px,
                                            const std::int8_t* wb, std::size_t block_bytes, int groups,
                                            const typename Isa::V* bias, typename Isa::V (*acc)[MR]) noexcept {
@@ -125,8 +126,9 @@ FACENN_SIMD_INLINE void conv_tile_interior(const ConvGeometry& g, const std::int
     for (int m = 0; m < MR; ++m) acc[nb][m] = bias[nb];
   }
   const std::int8_t* w = wb;
-  for (int ky = 0; ky < g.kernel_h; ++ky) {
-    for (int kx = 0; kx < g.kernel_w; ++kx) {
+  const int kh = kK > 0 ? kK : g.kernel_h, kw = kK > 0 ? kK : g.kernel_w;
+  for (int ky = 0; ky < kh; ++ky) {
+    for (int kx = 0; kx < kw; ++kx) {
       const int off = (ky * g.in_w + kx) * g.in_c;
       for (int gi = 0; gi < groups; ++gi, w += L * 4) {
         V wv[NB];
@@ -177,27 +179,34 @@ inline void conv_pixel_border(const ConvGeometry& g, const std::int8_t* input, i
 // Row-group forms of the two functions above (PackedConvWeights::rows): per kernel row, `groups` broadcasts of
 // 4 consecutive input bytes (taps kx and channels mixed), the last one possibly reaching past the row's
 // kw * in_c bytes into bytes whose weights are zero.
-template <class Isa, int MR, int NB, bool kSafeTail>
+// kKH / kG: kernel rows and groups per row when known at compile time (0: from g), so that the first
+// layer's 5 x 4 steps unroll and the 8 accumulators stay in registers (a run-time row loop kept them in
+// memory between rows).
+template <class Isa, int MR, int NB, bool kSafeTail, int kKH = 0, int kG = 0>
 FACENN_SIMD_INLINE void conv_tile_interior_rows(const ConvGeometry& g, const std::int8_t* const* px,
                                                 const std::int8_t* wb, std::size_t block_bytes, int groups,
                                                 const typename Isa::V* bias, typename Isa::V (*acc)[MR]) noexcept {
   using V = typename Isa::V;
   constexpr int L = Isa::lanes;
   const V flip(static_cast<std::int32_t>(0x80808080u));
-  const int tail = g.kernel_w * g.in_c - (groups - 1) * 4;  // bytes of the row in its last group
+  const int kh = kKH > 0 ? kKH : g.kernel_h;
+  const int gn = kG > 0 ? kG : groups;
+  const int tail = g.kernel_w * g.in_c - (gn - 1) * 4;  // bytes of the row in its last group
   for (int nb = 0; nb < NB; ++nb) {
     for (int m = 0; m < MR; ++m) acc[nb][m] = bias[nb];
   }
   const std::int8_t* w = wb;
-  for (int ky = 0; ky < g.kernel_h; ++ky) {
+  FACENN_SIMD_UNROLL
+  for (int ky = 0; ky < kh; ++ky) {
     const int off = ky * g.in_w * g.in_c;
-    for (int gi = 0; gi < groups; ++gi, w += L * 4) {
+    FACENN_SIMD_UNROLL
+    for (int gi = 0; gi < gn; ++gi, w += L * 4) {
       V wv[NB];
       for (int nb = 0; nb < NB; ++nb) wv[nb] = Isa::load_bytes(w + nb * block_bytes);
       for (int m = 0; m < MR; ++m) {
         const std::int8_t* p = px[m] + off + gi * 4;
         V x;
-        if (kSafeTail && gi == groups - 1) x = V(load4_n(p, tail));
+        if (kSafeTail && gi == gn - 1) x = V(load4_n(p, tail));
         else x = Isa::bcast4(p);
         x ^= flip;
         for (int nb = 0; nb < NB; ++nb) acc[nb][m] = Isa::dot4(acc[nb][m], x, wv[nb]);
@@ -241,10 +250,11 @@ inline void conv_pixel_border_rows(const ConvGeometry& g, const std::int8_t* inp
 // per-pixel border path.
 inline constexpr std::size_t kConvStripBytes = 8192;
 
-template <class Isa, int NB, bool kPRelu, StageKind kStage, bool kRows>
+// kKH, kG: see conv_tile_interior_rows (kRows) and conv_tile_interior (kK = kKH)
+template <class Isa, int NB, bool kPRelu, StageKind kStage, bool kRows, int kKH = 0, int kG = 0>
 inline void conv2d_s8_packed_blocks(const ConvGeometry& g, const std::int8_t* input, std::int32_t zp,
                                     const std::int8_t* packed_w, const std::int32_t* packed_bias,
-                                    const Int8OutputStage& st, std::int8_t* output, int b0) noexcept {
+                                    const Int8OutputStage& st, std::int8_t* __restrict output, int b0) noexcept {
   using V = typename Isa::V;
   constexpr int L = Isa::lanes;
   constexpr int MR = NB == 1 ? 6 : 4;
@@ -298,11 +308,11 @@ inline void conv2d_s8_packed_blocks(const ConvGeometry& g, const std::int8_t* in
     for (int m = 0; m < R; ++m) px[m] = row + static_cast<std::ptrdiff_t>(x_first(ox + m)) * g.in_c;
     V acc[NB][R];
     if constexpr (kRows) {
-      if (safe(px[R - 1])) conv_tile_interior_rows<Isa, R, NB, false>(g, px, wb, block_bytes, groups, bias, acc);
-      else conv_tile_interior_rows<Isa, R, NB, true>(g, px, wb, block_bytes, groups, bias, acc);
+      if (safe(px[R - 1])) conv_tile_interior_rows<Isa, R, NB, false, kKH, kG>(g, px, wb, block_bytes, groups, bias, acc);
+      else conv_tile_interior_rows<Isa, R, NB, true, kKH, kG>(g, px, wb, block_bytes, groups, bias, acc);
     } else {
-      if (safe(px[R - 1])) conv_tile_interior<Isa, R, NB, false>(g, px, wb, block_bytes, groups, bias, acc);
-      else conv_tile_interior<Isa, R, NB, true>(g, px, wb, block_bytes, groups, bias, acc);
+      if (safe(px[R - 1])) conv_tile_interior<Isa, R, NB, false, kKH>(g, px, wb, block_bytes, groups, bias, acc);
+      else conv_tile_interior<Isa, R, NB, true, kKH>(g, px, wb, block_bytes, groups, bias, acc);
     }
     for (int m = 0; m < R; ++m) {
       V a[NB];
@@ -346,8 +356,8 @@ inline void conv2d_s8_packed_blocks(const ConvGeometry& g, const std::int8_t* in
       const std::int8_t* px[R];
       for (int m = 0; m < R; ++m) px[m] = strip + static_cast<std::ptrdiff_t>(ox + m - ox_a) * g.stride_w * g.in_c;
       V acc[NB][R];
-      if constexpr (kRows) conv_tile_interior_rows<Isa, R, NB, false>(gs, px, wb, block_bytes, groups, bias, acc);
-      else conv_tile_interior<Isa, R, NB, false>(gs, px, wb, block_bytes, groups, bias, acc);
+      if constexpr (kRows) conv_tile_interior_rows<Isa, R, NB, false, kKH, kG>(gs, px, wb, block_bytes, groups, bias, acc);
+      else conv_tile_interior<Isa, R, NB, false, kKH>(gs, px, wb, block_bytes, groups, bias, acc);
       for (int m = 0; m < R; ++m) {
         V a[NB];
         for (int nb = 0; nb < NB; ++nb) a[nb] = acc[nb][m];
@@ -373,7 +383,7 @@ inline void conv2d_s8_packed_blocks(const ConvGeometry& g, const std::int8_t* in
   }
 }
 
-template <class Isa, bool kPRelu, StageKind kStage, bool kRows>
+template <class Isa, bool kPRelu, StageKind kStage, bool kRows, int kKH = 0, int kG = 0>
 inline void conv2d_s8_packed_tiles(const ConvGeometry& g0, const std::int8_t* input, std::int32_t zp,
                                  const std::int8_t* packed_w, const std::int32_t* packed_bias,
                                  const Int8OutputStage& st, std::int8_t* output) noexcept {
@@ -387,13 +397,13 @@ inline void conv2d_s8_packed_tiles(const ConvGeometry& g0, const std::int8_t* in
   int b = 0;
   if constexpr (L >= 16) {  // 4 px x 4 blocks = 16 accumulators: fits AVX-512's 32 registers
     for (; b + 4 <= blocks; b += 4) {
-      conv2d_s8_packed_blocks<Isa, 4, kPRelu, kStage, kRows>(g, input, zp, packed_w, packed_bias, st, output, b);
+      conv2d_s8_packed_blocks<Isa, 4, kPRelu, kStage, kRows, kKH, kG>(g, input, zp, packed_w, packed_bias, st, output, b);
     }
   }
   for (; b + 2 <= blocks; b += 2) {
-    conv2d_s8_packed_blocks<Isa, 2, kPRelu, kStage, kRows>(g, input, zp, packed_w, packed_bias, st, output, b);
+    conv2d_s8_packed_blocks<Isa, 2, kPRelu, kStage, kRows, kKH, kG>(g, input, zp, packed_w, packed_bias, st, output, b);
   }
-  if (b < blocks) conv2d_s8_packed_blocks<Isa, 1, kPRelu, kStage, kRows>(g, input, zp, packed_w, packed_bias, st, output, b);
+  if (b < blocks) conv2d_s8_packed_blocks<Isa, 1, kPRelu, kStage, kRows, kKH, kG>(g, input, zp, packed_w, packed_bias, st, output, b);
 }
 
 // ---- unpacked kernel ---------------------------------------------------------------------------------
@@ -499,7 +509,11 @@ inline bool conv2d_s8_packed(const ConvGeometry& g, const std::int8_t* input, st
   const StageTraits t = stage_traits(st, g.out_c);
   if (!t.supported) return false;
   with_stage_variant(t, [&]<bool kPRelu, StageKind kStage>() {
-    detail::conv2d_s8_packed_tiles<Isa, kPRelu, kStage, P::rows>(g, input, zp, P::data.w, P::data.bias, st, output);
+    // row-group layers (first layers, 1-3 input channels: few) get their loop bounds as constants,
+    // pointwise layers their 1x1 kernel (kKH = kernel size for per-tap layers, when 1)
+    constexpr int kKH = P::rows ? P::kh : (P::kh == 1 && P::kw == 1 ? 1 : 0);
+    detail::conv2d_s8_packed_tiles<Isa, kPRelu, kStage, P::rows, kKH, P::rows ? P::groups : 0>(
+        g, input, zp, P::data.w, P::data.bias, st, output);
   });
   return true;
 }

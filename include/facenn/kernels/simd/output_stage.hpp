@@ -41,6 +41,13 @@
 #define FACENN_SIMD_INLINE_LAMBDA
 #define FACENN_SIMD_NOINLINE_LAMBDA
 #endif
+// Complete unrolling of a loop with a small compile-time trip count (GCC's own limit stops short of
+// the first conv's 5 x 4 steps).
+#if defined(__GNUC__) && !defined(__clang__)
+#define FACENN_SIMD_UNROLL _Pragma("GCC unroll 8")
+#else
+#define FACENN_SIMD_UNROLL
+#endif
 
 namespace facenn::kernels::simd {
 

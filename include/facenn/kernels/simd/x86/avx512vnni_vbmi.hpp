@@ -38,6 +38,15 @@ struct Avx512VnniVbmi : Avx512Vnni {
         17, 1, 48, 32, 16, 0);
     return _mm512_permutexvar_epi8(idx, v);
   }
+  // Flat depthwise rows (simd/depthwise_conv.hpp, dwconv_s8_flat3x3): byte i of the result is byte
+  // idx[i] of a (low 6 bits) / of the 128 bytes lo:hi (low 7 bits), and a load of the first n (0..64)
+  // bytes at p, the rest zero (masked: nothing past p + n is touched).
+  static V permute_bytes(V idx, V a) noexcept { return _mm512_permutexvar_epi8(idx, a); }
+  static V permute_bytes2(V lo, V idx, V hi) noexcept { return _mm512_permutex2var_epi8(lo, idx, hi); }
+  static V load_bytes_upto(const std::int8_t* p, int n) noexcept {
+    const __mmask64 m = n >= 64 ? ~__mmask64{0} : (n <= 0 ? __mmask64{0} : (__mmask64{1} << n) - 1u);
+    return _mm512_maskz_loadu_epi8(m, p);
+  }
   // interleave three rows of 16 weights the same way (once per channel block)
   static V interleave3(const std::int8_t* w0, const std::int8_t* w1, const std::int8_t* w2) noexcept {
     alignas(16) std::int8_t tmp[64] = {};
