@@ -452,6 +452,19 @@ TEST_CASE("conv (weights packed at compile time): SIMD == reference") {
     check_packed<Isa, PW<7, 1, 1, 128, 128, 0>>(rng, 1, 3, 6, cases);
     check_packed<Isa, PW<8, 1, 1, 88, 32, -20>>(rng, 1, 4, 4, cases);
     check_packed<Isa, PW<17, 1, 1, 33, 17, 5>>(rng, 2, 7, 9, cases);
+    // a last block of 1..8 channels (AVX-512: run in pixel pairs, PackedConvWeights::half) after 0, 1, 2, 4
+    // full blocks, odd widths (single-pixel tail tiles), padded borders (strip tiles)
+    check_packed<Isa, PW<23, 1, 1, 24, 24, -128>>(rng, 1, 9, 37, cases);
+    check_packed<Isa, PW<24, 1, 1, 80, 88, 3>>(rng, 1, 4, 7, cases);
+    check_packed<Isa, PW<25, 1, 1, 64, 72, -5>>(rng, 1, 3, 5, cases);
+    check_packed<Isa, PW<26, 1, 1, 48, 56, 127>>(rng, 1, 5, 9, cases);
+    check_packed<Isa, PW<27, 3, 3, 8, 24, 0>>(rng, 1, 6, 11, cases);
+    check_packed<Isa, PW<28, 1, 1, 16, 8, -128>>(rng, 1, 3, 13, cases);
+    check_packed<Isa, PW<29, 3, 3, 6, 2, 9>>(rng, 2, 9, 14, cases);
+    static_assert(simd::PackedConvWeights<PW<23, 1, 1, 24, 24, -128>, 16>::half &&
+                  simd::PackedConvWeights<PW<24, 1, 1, 80, 88, 3>, 16>::half &&
+                  !simd::PackedConvWeights<PW<2, 1, 1, 24, 28, 127>, 16>::half &&
+                  !simd::PackedConvWeights<PW<7, 1, 1, 128, 128, 0>, 16>::half);
     // first layers: 3 input channels, 3x3 and 5x5 stride 2
     check_packed<Isa, PW<9, 3, 3, 3, 16, -128>>(rng, 2, 19, 37, cases);
     check_packed<Isa, PW<10, 5, 5, 3, 24, 0>>(rng, 2, 17, 23, cases);
@@ -567,6 +580,40 @@ TEST_CASE("max pool and pad: SIMD == reference") {
       SimdBackend<Isa>::pad(in_h, in_w, c, top, left, oh, ow, oc, fill, in.data(), pgot.data());
       CHECK_SAME(pref, pgot, "pad");
     }
+  });
+}
+
+// AVX-512 runs two cases with whole-pixel vector moves (64-byte stores overlapping the next pixels, the
+// last ones masked): channel padding without spatial padding and the 2x2 stride-2 max pool, channels
+// up to 64; sizes down to one pixel, buffers sized exactly.
+TEST_CASE("channel pad and 2x2 stride-2 max pool, whole pixels: SIMD == reference") {
+  for_each_isa([]<class Isa>() {
+    Rng rng(77);
+    int cases = 0;
+    for (int c = 1; c <= 66; ++c) {
+      const int in_h = std::uniform_int_distribution<int>(1, 7)(rng);
+      const int in_w = std::uniform_int_distribution<int>(1, 9)(rng);
+      const auto in = random_s8(rng, static_cast<std::size_t>(in_h * in_w * c));
+      const int oc = std::min(66, c + std::uniform_int_distribution<int>(1, 12)(rng));
+      const auto fill = static_cast<std::int8_t>(random_zp(rng));
+      const auto pn = static_cast<std::size_t>(in_h * in_w * oc);
+      std::vector<std::int8_t> pref(pn), pgot(pn, 99);
+      reference::pad(in_h, in_w, c, 0, 0, in_h, in_w, oc, fill, in.data(), pref.data());
+      SimdBackend<Isa>::pad(in_h, in_w, c, 0, 0, in_h, in_w, oc, fill, in.data(), pgot.data());
+      CHECK_SAME(pref, pgot, "channel pad");
+
+      const int out_h = in_h / 2 + (c % 3 == 0 && in_h % 2 == 1 ? 1 : 0);  // sometimes a padded last row
+      const int out_w = in_w / 2;
+      if (out_h <= 0 || out_w <= 0) continue;
+      const PoolGeometry g{in_h, in_w, c, out_h, out_w, 2, 2, 2, 2, 0, 0};
+      const auto out_n = static_cast<std::size_t>(out_h * out_w * c);
+      std::vector<std::int8_t> ref(out_n), got(out_n, 99);
+      reference::max_pool(g, in.data(), ref.data());
+      SimdBackend<Isa>::max_pool(g, in.data(), got.data());
+      CHECK_SAME(ref, got, "max pool 2x2");
+      ++cases;
+    }
+    CHECK(cases > 30);
   });
 }
 

@@ -167,7 +167,7 @@ struct SimdBackend : Reference {
   template <class T>
   static void pad(int in_h, int in_w, int in_c, int top, int left, int out_h, int out_w, int out_c, T fill,
                   const T* in, T* out) noexcept {
-    if constexpr (sizeof(T) == 1) simd::pad_bytes(in_h, in_w, in_c, top, left, out_h, out_w, out_c, fill, in, out);
+    if constexpr (sizeof(T) == 1) simd::pad_bytes_isa<Isa>(in_h, in_w, in_c, top, left, out_h, out_w, out_c, fill, in, out);
     else reference::pad(in_h, in_w, in_c, top, left, out_h, out_w, out_c, fill, in, out);
   }
 };

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <cstring>
 
 namespace facenn::kernels::simd {
@@ -46,6 +47,23 @@ inline void pad_bytes(int in_h, int in_w, int in_c, int top, int left, int out_h
       if (copy < oc) std::memset(o + copy, fill_byte, oc - copy);
     }
   }
+}
+
+// pad_bytes with the ISA's whole-pixel channel padding where it has one (Isa::pad_channels).
+template <class Isa, class T>
+inline void pad_bytes_isa(int in_h, int in_w, int in_c, int top, int left, int out_h, int out_w, int out_c, T fill,
+                          const T* input, T* output) noexcept {
+  if constexpr (sizeof(T) == 1 && requires(const std::int8_t* i, std::int8_t* o) {
+                  Isa::pad_channels(std::size_t{1}, 1, 2, std::int8_t{0}, i, o);
+                }) {
+    if (top == 0 && left == 0 && out_h == in_h && out_w == in_w && in_c > 0 && in_c < out_c && out_c <= 64) {
+      Isa::pad_channels(static_cast<std::size_t>(in_h) * static_cast<std::size_t>(in_w), in_c, out_c,
+                        static_cast<std::int8_t>(fill), reinterpret_cast<const std::int8_t*>(input),
+                        reinterpret_cast<std::int8_t*>(output));
+      return;
+    }
+  }
+  pad_bytes(in_h, in_w, in_c, top, left, out_h, out_w, out_c, fill, input, output);
 }
 
 }  // namespace facenn::kernels::simd

@@ -15,6 +15,13 @@ inline void max_pool_s8(const PoolGeometry& g, const std::int8_t* input, std::in
   using Wide = xsimd::batch<std::int8_t, typename Isa::arch>;
   using Narrow = xsimd::batch<std::int8_t, typename Isa::arch16>;
   const int C = g.channels;
+  if constexpr (requires(const std::int8_t* i, std::int8_t* o) { Isa::max_pool_2x2(1, 1, 2, 1, i, o); }) {
+    if (g.window_h == 2 && g.window_w == 2 && g.stride_h == 2 && g.stride_w == 2 && g.pad_top == 0 &&
+        g.pad_left == 0 && 2 * g.out_h <= g.in_h && 2 * g.out_w <= g.in_w && C > 0 && C <= 64) {
+      Isa::max_pool_2x2(g.out_h, g.out_w, g.in_w, C, input, output);
+      return;
+    }
+  }
   for (int oy = 0; oy < g.out_h; ++oy) {
     const int y0 = oy * g.stride_h - g.pad_top;
     const int ky0 = y0 < 0 ? -y0 : 0;

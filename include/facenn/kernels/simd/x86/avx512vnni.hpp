@@ -63,6 +63,57 @@ struct Avx512Vnni {
     _mm_mask_storeu_epi8(p, static_cast<__mmask16>((1u << n) - 1u), _mm512_cvtsepi32_epi8(v));
   }
 
+  // Pixel pairs of a half channel block (simd/conv.hpp, kHalf): lanes 0-7 of a, 8-15 of b; and the
+  // saturated bytes of lanes 0..n-1 to p0, of lanes 8..8+n-1 to p1 (n <= 8).
+  static V blend_halves(V a, V b) noexcept { return _mm512_mask_blend_epi32(static_cast<__mmask16>(0xFF00), a, b); }
+  static void store_s8_sat_pair(std::int8_t* p0, std::int8_t* p1, V v, int n) noexcept {
+    const __m128i b = _mm512_cvtsepi32_epi8(v);
+    if (n == 8) {
+      _mm_storel_epi64(reinterpret_cast<__m128i*>(p0), b);
+      _mm_storeh_pi(reinterpret_cast<__m64*>(p1), _mm_castsi128_ps(b));
+    } else {
+      const auto m = static_cast<__mmask16>((1u << n) - 1u);
+      _mm_mask_storeu_epi8(p0, m, b);
+      _mm_mask_storeu_epi8(p1, m, _mm_srli_si128(b, 8));
+    }
+  }
+
+  // Channel padding of whole pixels (simd/pad.hpp; in_c < out_c <= 64, no spatial padding: BlazeFace's
+  // shortcuts 24 -> 28 ... 88 -> 96): per pixel one load merged into a vector of the fill byte and one
+  // 64-byte store, overlapping the next pixels (rewritten by their own stores); the last pixels masked.
+  static void pad_channels(std::size_t pixels, int in_c, int out_c, std::int8_t fill, const std::int8_t* in,
+                           std::int8_t* out) noexcept {
+    const __m512i f = _mm512_set1_epi8(fill);
+    const auto mi = static_cast<__mmask64>((std::uint64_t{1} << in_c) - 1u);
+    const auto mo = out_c == 64 ? ~__mmask64{0} : static_cast<__mmask64>((std::uint64_t{1} << out_c) - 1u);
+    const auto ic = static_cast<std::size_t>(in_c), oc = static_cast<std::size_t>(out_c);
+    const std::size_t full = pixels * oc >= 64 ? (pixels * oc - 64) / oc + 1 : 0;  // p * oc + 64 <= total
+    std::size_t p = 0;
+    for (; p < full; ++p) _mm512_storeu_si512(out + p * oc, _mm512_mask_loadu_epi8(f, mi, in + p * ic));
+    for (; p < pixels; ++p) _mm512_mask_storeu_epi8(out + p * oc, mo, _mm512_mask_loadu_epi8(f, mi, in + p * ic));
+  }
+
+  // 2x2 stride-2 max pool without padding, channels <= 64 (simd/pool.hpp; BlazeFace's shortcuts): per
+  // output pixel 4 masked loads, 3 max, one 64-byte store overlapping the next pixels (the last ones masked).
+  static void max_pool_2x2(int out_h, int out_w, int in_w, int channels, const std::int8_t* in,
+                           std::int8_t* out) noexcept {
+    const auto mc = channels == 64 ? ~__mmask64{0} : static_cast<__mmask64>((std::uint64_t{1} << channels) - 1u);
+    const auto c = static_cast<std::ptrdiff_t>(channels);
+    const std::ptrdiff_t row = static_cast<std::ptrdiff_t>(in_w) * c;
+    const std::ptrdiff_t total = static_cast<std::ptrdiff_t>(out_h) * out_w * c;
+    std::int8_t* o = out;
+    for (int oy = 0; oy < out_h; ++oy) {
+      const std::int8_t* p = in + 2 * oy * row;
+      for (int ox = 0; ox < out_w; ++ox, p += 2 * c, o += c) {
+        const __m512i m = _mm512_max_epi8(
+            _mm512_max_epi8(_mm512_maskz_loadu_epi8(mc, p), _mm512_maskz_loadu_epi8(mc, p + c)),
+            _mm512_max_epi8(_mm512_maskz_loadu_epi8(mc, p + row), _mm512_maskz_loadu_epi8(mc, p + row + c)));
+        if (o + 64 <= out + total) _mm512_storeu_si512(o, m);
+        else _mm512_mask_storeu_epi8(o, mc, m);
+      }
+    }
+  }
+
   // (int64(a) * b + 2^30) >> 31, low 32 bits: SRDHM for every input except a == b == INT32_MIN.
   static V srdhm(V a, V b) noexcept {
     const __m512i nudge = _mm512_set1_epi64(std::int64_t{1} << 30);
