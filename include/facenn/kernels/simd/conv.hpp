@@ -340,10 +340,12 @@ inline void conv2d_s8_packed_blocks(const ConvGeometry& g, const std::int8_t* in
       for (int nb = 0; nb < NB; ++nb) a[nb] = acc[nb][m];
       store(oy, ox + m, a, kPairs ? NB - 1 : NB);
     }
-    if constexpr (kPairs) {
-      for (int q = 0; q < R / 2; ++q) {
-        std::int8_t* o = output + (static_cast<std::ptrdiff_t>(oy) * g.out_w + ox + 2 * q) * g.out_c + oc0[NB - 1];
-        Isa::store_s8_sat_pair(o, o + g.out_c, stage_pair.apply(acc[NB - 1][q]), n[NB - 1]);
+    if constexpr (kHalf) {  // (kHalf first: clang resolves Isa:: names of a generic lambda eagerly)
+      if constexpr (kPairs) {
+        for (int q = 0; q < R / 2; ++q) {
+          std::int8_t* o = output + (static_cast<std::ptrdiff_t>(oy) * g.out_w + ox + 2 * q) * g.out_c + oc0[NB - 1];
+          Isa::store_s8_sat_pair(o, o + g.out_c, stage_pair.apply(acc[NB - 1][q]), n[NB - 1]);
+        }
       }
     }
   };
